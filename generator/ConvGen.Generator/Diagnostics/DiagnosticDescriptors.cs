@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ConvGen.Generator.Diagnostics;
+
+/// <summary>
+/// The descriptors behind <see cref="DiagnosticIds"/>. Errors stay configurable on purpose: users prototyping a layer
+/// may silence one with #pragma or NoWarn (the generator still emits nothing for a layer with an error).
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Usage = "ConvGen.Usage";
+    private const string Shape = "ConvGen.Shape";
+    private const string Performance = "ConvGen.Performance";
+    private const string HelpRoot = "https://github.com/convgen/convgen/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(DiagnosticIds.NotPartial, Usage,
+        "Layer class must be partial",
+        "Layer class '{0}' must be declared partial so that ConvGen can add its kernel");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(DiagnosticIds.ContainingTypeNotPartial, Usage,
+        "Types containing a layer class must be partial",
+        "Type '{0}', which contains layer class '{1}', must be declared partial so that ConvGen can extend '{1}'");
+
+    public static readonly DiagnosticDescriptor GenericLayer = Error(DiagnosticIds.GenericLayer, Usage,
+        "Layer class cannot be generic",
+        "Layer class '{0}' has {1} type parameter(s); a [ConvLayer] class cannot be generic");
+
+    public static readonly DiagnosticDescriptor KernelSizeInvalid = Error(DiagnosticIds.KernelSizeInvalid, Usage,
+        "Kernel size must be at least 1",
+        "Kernel size {0} = {1} for layer '{2}': a kernel size must be at least 1");
+
+    public static readonly DiagnosticDescriptor KernelSizeConflict = Error(DiagnosticIds.KernelSizeConflict, Usage,
+        "K conflicts with Kh or Kw",
+        "Kernel size conflict for layer '{0}': K = {1} but {2} = {3}; write K alone, or Kh and Kw, or make them agree");
+
+    public static readonly DiagnosticDescriptor KernelSizeMissing = Error(DiagnosticIds.KernelSizeMissing, Usage,
+        "Kernel size is missing",
+        "Layer '{0}' has no kernel {1}: write K, or both Kh and Kw");
+
+    public static readonly DiagnosticDescriptor StrideInvalid = Error(DiagnosticIds.StrideInvalid, Usage,
+        "Stride must be at least 1",
+        "Stride {0} = {1} for layer '{2}': stride must be at least 1");
+
+    public static readonly DiagnosticDescriptor DilationInvalid = Error(DiagnosticIds.DilationInvalid, Usage,
+        "Dilation must be at least 1",
+        "Dilation {0} = {1} for layer '{2}': dilation must be at least 1");
+
+    public static readonly DiagnosticDescriptor PaddingNegative = Error(DiagnosticIds.PaddingNegative, Usage,
+        "Padding must not be negative",
+        "Padding {0} = {1} for layer '{2}': padding must not be negative");
+
+    public static readonly DiagnosticDescriptor GroupsInvalid = Error(DiagnosticIds.GroupsInvalid, Usage,
+        "Groups must be at least 1",
+        "Groups = {0} for layer '{1}': the number of groups must be at least 1");
+
+    public static readonly DiagnosticDescriptor GroupsNotDividing = Error(DiagnosticIds.GroupsNotDividing, Usage,
+        "Groups must divide the channel counts",
+        "Groups = {0} for layer '{1}' does not divide {2} = {3} ({3} mod {0} = {4})");
+
+    public static readonly DiagnosticDescriptor ChannelsInvalid = Error(DiagnosticIds.ChannelsInvalid, Usage,
+        "Channel count must be at least 1",
+        "{0} = {1} for layer '{2}': a channel count must be at least 1");
+
+    public static readonly DiagnosticDescriptor ChannelsHalfSpecified = Error(DiagnosticIds.ChannelsHalfSpecified, Usage,
+        "InChannels and OutChannels go together",
+        "Layer '{0}' gives {1} = {2} without {3}: give both to fix the channels at build time, or neither to pass them to the constructor");
+
+    public static readonly DiagnosticDescriptor InputSizeInvalid = Error(DiagnosticIds.InputSizeInvalid, Usage,
+        "Static input size must be at least 1",
+        "{0} = {1} for layer '{2}': a static input size must be at least 1 (omit it to accept any size)");
+
+    public static readonly DiagnosticDescriptor StaticOrAbstractLayer = Error(DiagnosticIds.StaticOrAbstractLayer, Usage,
+        "Layer class cannot be static or abstract",
+        "Layer class '{0}' is {1}; ConvGen generates a constructor and instance members, so the class must be a concrete instance class");
+
+    public static readonly DiagnosticDescriptor OutputSizeNotPositive = Error(DiagnosticIds.OutputSizeNotPositive, Shape,
+        "Output size is not positive for the static input size",
+        "Layer '{0}' has output {1} {2} for input {1} {3}: floor(({3} + 2*{4} - {5}*({6}-1) - 1) / {7}) + 1 = {2}; the padded input {8} is smaller than the dilated kernel {9}");
+
+    public static readonly DiagnosticDescriptor InputNeverRead = Warning(DiagnosticIds.InputNeverRead, Shape,
+        "Stride leaves input rows or columns unread",
+        "Layer '{0}' never reads the last {1} input {2}(s): ({3} + 2*{4} - {5}*({6}-1) - 1) mod {7} = {8} position(s) lie past the last window and {4} of them are padding");
+
+    public static readonly DiagnosticDescriptor PaddingOnlyOutputs = Warning(DiagnosticIds.PaddingOnlyOutputs, Shape,
+        "Padding is at least the dilated kernel size",
+        "Layer '{0}' pads {1} = {2}, at least its dilated kernel {3} = {4}: the first {5} output {6}(s) at each edge see only padding");
+
+    public static readonly DiagnosticDescriptor EvenKernelHalfPadding = Warning(DiagnosticIds.EvenKernelHalfPadding, Shape,
+        "Even kernel with padding K/2 grows the output",
+        "Layer '{0}' has even kernel {1} = {2} with padding {3} = {4} on each side: at stride 1 the output {5} is the input {5} + 1; keeping the size needs asymmetric padding ({6} before, {7} after)");
+
+    public static readonly DiagnosticDescriptor GeneralKernelFallback = new(DiagnosticIds.GeneralKernelFallback,
+        "Layer uses the general kernel",
+        "Layer '{0}' uses the general runtime kernel instead of a specialized one: {1}",
+        Performance, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        description: "The geometry is valid but ConvGen did not unroll a kernel for it; the layer works through the runtime's general kernel.",
+        helpLinkUri: HelpRoot + DiagnosticIds.GeneralKernelFallback + ".md");
+
+    public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+        NotPartial, ContainingTypeNotPartial, GenericLayer, KernelSizeInvalid, KernelSizeConflict, KernelSizeMissing,
+        StrideInvalid, DilationInvalid, PaddingNegative, GroupsInvalid, GroupsNotDividing, ChannelsInvalid,
+        ChannelsHalfSpecified, InputSizeInvalid, StaticOrAbstractLayer, OutputSizeNotPositive, InputNeverRead,
+        PaddingOnlyOutputs, EvenKernelHalfPadding, GeneralKernelFallback);
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor Get(string id) => ById[id];
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message)
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            description: title + ".", helpLinkUri: HelpRoot + id + ".md");
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string message)
+        => new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: title + ".", helpLinkUri: HelpRoot + id + ".md");
+}

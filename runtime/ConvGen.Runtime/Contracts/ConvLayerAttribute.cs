@@ -1,0 +1,62 @@
+using System;
+
+namespace ConvGen;
+
+/// <summary>
+/// Declares a 2-D convolution layer whose kernel the ConvGen source generator specializes at build time.
+/// Apply it to a <c>partial</c> class; the generator adds an <see cref="IConvLayer"/> implementation.
+/// </summary>
+/// <remarks>
+/// Square shorthands (<see cref="K"/>, <see cref="P"/>, <see cref="S"/>, <see cref="D"/>) apply to both axes;
+/// the per-axis forms override them. An argument that is not written takes its default (P = 0, S = 1, D = 1,
+/// Groups = 1, Bias = true); an argument written with an invalid value is a build error, never the default.
+/// When <see cref="InChannels"/> and <see cref="OutChannels"/> are given the class gets a parameterless
+/// constructor; otherwise it gets a constructor <c>(int inChannels, int outChannels)</c>.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class ConvLayerAttribute : Attribute
+{
+    /// <summary>Kernel size on both axes.</summary>
+    public int K { get; set; }
+    /// <summary>Kernel height; overrides nothing, must agree with <see cref="K"/> when both are written.</summary>
+    public int Kh { get; set; }
+    /// <summary>Kernel width; must agree with <see cref="K"/> when both are written.</summary>
+    public int Kw { get; set; }
+
+    /// <summary>Zero padding on each side of both axes (default 0).</summary>
+    public int P { get; set; }
+    /// <summary>Zero padding above and below; overrides <see cref="P"/>.</summary>
+    public int Ph { get; set; }
+    /// <summary>Zero padding left and right; overrides <see cref="P"/>.</summary>
+    public int Pw { get; set; }
+
+    /// <summary>Stride on both axes (default 1).</summary>
+    public int S { get; set; } = 1;
+    /// <summary>Vertical stride; overrides <see cref="S"/>.</summary>
+    public int Sh { get; set; } = 1;
+    /// <summary>Horizontal stride; overrides <see cref="S"/>.</summary>
+    public int Sw { get; set; } = 1;
+
+    /// <summary>Dilation on both axes (default 1).</summary>
+    public int D { get; set; } = 1;
+    /// <summary>Vertical dilation; overrides <see cref="D"/>.</summary>
+    public int Dh { get; set; } = 1;
+    /// <summary>Horizontal dilation; overrides <see cref="D"/>.</summary>
+    public int Dw { get; set; } = 1;
+
+    /// <summary>Number of channel groups (default 1); Groups = InChannels is a depthwise convolution.</summary>
+    public int Groups { get; set; } = 1;
+
+    /// <summary>Input channels; fixes the channel count at build time when given with <see cref="OutChannels"/>.</summary>
+    public int InChannels { get; set; }
+    /// <summary>Output channels (filters); fixes the channel count at build time when given with <see cref="InChannels"/>.</summary>
+    public int OutChannels { get; set; }
+
+    /// <summary>Whether each filter has a bias (default true).</summary>
+    public bool Bias { get; set; } = true;
+
+    /// <summary>Optional static input height: the output height becomes a constant and other heights are rejected.</summary>
+    public int InH { get; set; }
+    /// <summary>Optional static input width: the output width becomes a constant and other widths are rejected.</summary>
+    public int InW { get; set; }
+}

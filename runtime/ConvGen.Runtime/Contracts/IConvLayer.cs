@@ -1,0 +1,39 @@
+using System;
+
+namespace ConvGen;
+
+/// <summary>
+/// A 2-D convolution layer (cross-correlation, NCHW data, PyTorch OIHW weights, one bias per filter).
+/// Every generated <c>[ConvLayer]</c> class and every layer made by <see cref="Conv2d.Create(ConvGeometry)"/> implements it,
+/// so specialized and general layers compose.
+/// </summary>
+public interface IConvLayer
+{
+    /// <summary>Input channels the layer expects.</summary>
+    int InChannels { get; }
+
+    /// <summary>Output channels (filters) the layer produces.</summary>
+    int OutChannels { get; }
+
+    /// <summary>The layer's complete geometry (kernel, stride, padding, dilation, groups, bias, static input size).</summary>
+    ConvGeometry Geometry { get; }
+
+    /// <summary>
+    /// Filters as [OutChannels, InChannels/Groups, Kh, Kw], row-major (PyTorch OIHW). Writes are honored by the next
+    /// <see cref="Forward"/>.
+    /// </summary>
+    Span<float> Weights { get; }
+
+    /// <summary>One bias per filter, [OutChannels]; empty when the layer has no bias.</summary>
+    Span<float> Bias { get; }
+
+    /// <summary>The output shape for <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException">The input does not fit the layer; the message names expected and actual.</exception>
+    TensorShape GetOutputShape(TensorShape input);
+
+    /// <summary>Computes the convolution of an NCHW <paramref name="input"/> into an NCHW <paramref name="output"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// The shape does not fit the layer, or a span's length is not exactly the shape's element count.
+    /// </exception>
+    void Forward(ReadOnlySpan<float> input, TensorShape inputShape, Span<float> output);
+}

@@ -1,0 +1,207 @@
+using System.Collections.Generic;
+using System.Globalization;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Shared;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// The sizes a kernel's inner code refers to by name. Each is a <c>const</c> of the kernel class when the attribute
+/// fixes it, otherwise a parameter computed once per Forward; the loop bodies read the same either way, and with
+/// consts the JIT sees literals.
+/// </summary>
+internal sealed class KernelDims
+{
+    private readonly List<(string Type, string Name, long? Value, string Expression, string Why)> _dims = new();
+
+    public KernelDims(LayerGeometry g)
+    {
+        G = g;
+        bool w = g.HasStaticWidth, h = g.HasStaticHeight, c = g.HasStaticChannels;
+        long phase = w ? (g.InW + 2L * g.PadW + g.StrideW - 1) / g.StrideW : 0;
+        long rowStride = g.NeedsStaging ? g.StrideW * phase : g.InW;
+        long planeRows = g.InH + 2L * g.PadH;
+        long outW = w ? g.OutW : 0, outH = h ? g.OutH : 0;
+
+        Add("int", "OW", w ? outW : null, "o.W", "output width");
+        Add("nint", "PhaseLen", w ? (g.NeedsStaging ? phase : g.InW) : null,
+            g.NeedsStaging ? $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.StrideW})" : "s.W",
+            g.NeedsStaging ? $"floats per column phase of a staged row: ceil((W + 2*{g.PadW}) / {g.StrideW})" : "input row length");
+        Add("nint", "RowStride", w ? rowStride : null, g.NeedsStaging ? $"{g.StrideW} * PhaseLen" : "s.W",
+            g.NeedsStaging ? $"floats per staged row: {g.StrideW} phase(s) of PhaseLen" : "floats per input row");
+        Add("nint", "PlaneStride", w && h ? (g.NeedsStaging ? planeRows * rowStride : (long)g.InH * g.InW) : null,
+            g.NeedsStaging ? $"(s.H + {2 * g.PadH}) * RowStride" : "s.H * (nint)s.W",
+            g.NeedsStaging ? $"floats per staged plane: (H + 2*{g.PadH}) rows" : "floats per input plane");
+        Add("nint", "OutPlane", w && h ? outH * outW : null, "o.H * (nint)o.W", "floats per output plane");
+        Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
+        Add("int", "WOc", c ? (long)g.InChannelsPerGroup * g.Taps : null, $"CinG * {g.Taps}", "weights per filter: CinG * Kh * Kw");
+    }
+
+    public LayerGeometry G { get; }
+
+    private void Add(string type, string name, long? value, string expression, string why)
+        => _dims.Add((type, name, value, expression, why));
+
+    /// <summary>Declarations of the fixed sizes, as class-level consts.</summary>
+    public IEnumerable<string> ConstDeclarations()
+    {
+        foreach (var d in _dims)
+        {
+            if (d.Value is long v)
+            {
+                yield return $"private const {d.Type} {d.Name} = {v.ToString(CultureInfo.InvariantCulture)}; // {d.Why}";
+            }
+        }
+    }
+
+    /// <summary>Locals computing the run-time sizes from the shapes <c>s</c> (input) and <c>o</c> (output).</summary>
+    public IEnumerable<string> RuntimeDeclarations()
+    {
+        foreach (var d in _dims)
+        {
+            if (d.Value is null)
+            {
+                yield return $"{d.Type} {d.Name} = {d.Expression}; // {d.Why}";
+            }
+        }
+    }
+
+    /// <summary>", int OW, nint RowStride..." for the run-time sizes a row method needs.</summary>
+    public string Parameters()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var d in _dims)
+        {
+            if (d.Value is null)
+            {
+                text.Append(", ").Append(d.Type).Append(' ').Append(d.Name);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>", OW, RowStride..." matching <see cref="Parameters"/>.</summary>
+    public string Arguments()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var d in _dims)
+        {
+            if (d.Value is null)
+            {
+                text.Append(", ").Append(d.Name);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public bool IsStatic(string name)
+    {
+        foreach (var d in _dims)
+        {
+            if (d.Name == name)
+            {
+                return d.Value is not null;
+            }
+        }
+
+        return false;
+    }
+
+    public long Value(string name)
+    {
+        foreach (var d in _dims)
+        {
+            if (d.Name == name && d.Value is long v)
+            {
+                return v;
+            }
+        }
+
+        throw new KeyNotFoundException(name);
+    }
+
+    /// <summary>
+    /// Offset of tap (ky, kx) from the staged row of an output row, for output pixel 0: ky·Dh rows down, then column
+    /// kx·Dw of the padded row, which sits in phase (kx·Dw mod Sw) at index kx·Dw / Sw. A literal when the width is fixed.
+    /// </summary>
+    public string TapOffset(int ky, int kx)
+    {
+        long rows = (long)ky * G.DilationH;
+        long column = (long)kx * G.DilationW;
+        long phase = column % G.StrideW, index = column / G.StrideW;
+        if (IsStatic("RowStride"))
+        {
+            return (rows * Value("RowStride") + phase * Value("PhaseLen") + index).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var terms = new List<string>();
+        if (rows != 0)
+        {
+            terms.Add(rows == 1 ? "RowStride" : rows.ToString(CultureInfo.InvariantCulture) + " * RowStride");
+        }
+
+        if (phase != 0)
+        {
+            terms.Add(phase == 1 ? "PhaseLen" : phase.ToString(CultureInfo.InvariantCulture) + " * PhaseLen");
+        }
+
+        if (index != 0 || terms.Count == 0)
+        {
+            terms.Add(index.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return terms.Count == 1 ? terms[0] : "(" + string.Join(" + ", terms) + ")";
+    }
+
+    /// <summary>Offset of weight (r, ky, kx) from filter r = 0 of the tile at the current input channel.</summary>
+    public string WeightOffset(int r, int ky, int kx)
+    {
+        int tap = ky * G.KernelW + kx;
+        if (r == 0)
+        {
+            return tap.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (IsStatic("WOc"))
+        {
+            return (r * Value("WOc") + tap).ToString(CultureInfo.InvariantCulture);
+        }
+
+        string scaled = r == 1 ? "WOc" : r.ToString(CultureInfo.InvariantCulture) + " * WOc";
+        return tap == 0 ? scaled : scaled + " + " + tap.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Offset of output plane r from the tile's first output plane.</summary>
+    public string OutputPlaneOffset(int r)
+    {
+        if (r == 0)
+        {
+            return "0";
+        }
+
+        if (IsStatic("OutPlane"))
+        {
+            return (r * Value("OutPlane")).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return r == 1 ? "OutPlane" : r.ToString(CultureInfo.InvariantCulture) + " * OutPlane";
+    }
+
+    public static string Formula(int size, string sizeName, int kernel, int pad, int stride, int dilation)
+    {
+        string inner = $"({sizeName} + 2*{pad} - {dilation}*({kernel}-1) - 1) / {stride}";
+        if (size > 0)
+        {
+            long result = ConvArithmetic.OutputSize(size, kernel, pad, pad, stride, dilation);
+            return $"floor(({size} + 2*{pad} - {dilation}*({kernel}-1) - 1) / {stride}) + 1 = {result}";
+        }
+
+        long constant = 2L * pad - ConvArithmetic.DilatedKernel(kernel, dilation);
+        string simplified = constant == 0 ? sizeName : constant > 0 ? $"{sizeName} + {constant}" : $"{sizeName} - {-constant}";
+        return stride == 1
+            ? $"floor({inner}) + 1 = {sizeName} + {constant + 1}".Replace("+ -", "- ")
+            : $"floor({inner}) + 1 = floor(({simplified}) / {stride}) + 1";
+    }
+}

@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text;
+using ConvGen.Generator.Helpers;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// Writes the specialized kernel of one layer: a driver that stages the input and walks images, groups, tiles of
+/// output channels and output rows, and per tile size one row method per vector width plus a scalar one. Row methods
+/// unroll every tap and every output channel of the tile into separate accumulator locals (the JIT only keeps
+/// separate locals in registers) and take their sizes from consts whenever the attribute fixes them.
+/// </summary>
+internal static class KernelEmitter
+{
+    public const string KernelNamespace = "ConvGen.Generated";
+
+    public static string KernelClassName(KernelPlan plan)
+    {
+        var name = new StringBuilder();
+        foreach (char c in plan.HintName.Substring(0, plan.HintName.Length - ".ConvLayer.g.cs".Length))
+        {
+            name.Append(char.IsLetterOrDigit(c) ? c : '_');
+        }
+
+        return name.Append("_Kernel").ToString();
+    }
+
+    /// <summary>Writes the kernel class, in ConvGen's own namespace so its using directives cannot clash with user names.</summary>
+    public static void Emit(CodeWriter w, KernelPlan plan)
+    {
+        var dims = new KernelDims(plan.Geometry);
+        w.Line("namespace " + KernelNamespace);
+        w.Line("{");
+        w.Indent();
+        w.Line("using System;");
+        w.Line("using System.Runtime.CompilerServices;");
+        w.Line("using System.Runtime.InteropServices;");
+        w.Line("using System.Runtime.Intrinsics;");
+        w.Line("using ConvGen.Internal;");
+        w.Line();
+        w.Line($"/// <summary>Specialized kernel of <c>{LayerEmitter.Xml(plan.ClassName)}</c>; called only by that layer after its shapes are checked.</summary>");
+        w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"ConvGen\", \"%VERSION%\")]");
+        w.Line("[global::System.Diagnostics.DebuggerNonUserCode]");
+        w.Line("[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]");
+        using (w.Block($"internal static class {KernelClassName(plan)}"))
+        {
+            WriteConstants(w, plan, dims);
+            WriteDriver(w, plan, dims);
+            foreach (int tile in Tiles(plan))
+            {
+                WriteTileDispatch(w, plan, dims, tile);
+                foreach (int bits in plan.VectorWidths)
+                {
+                    WriteVectorTile(w, plan, dims, tile, bits);
+                }
+
+                WriteScalarTile(w, plan, dims, tile);
+            }
+        }
+
+        w.Outdent();
+        w.Line("}");
+    }
+
+    private static int[] Tiles(KernelPlan plan)
+        => plan.OcRemainderTile > 0 && plan.OcRemainderTile != plan.OcTile ? new[] { plan.OcTile, plan.OcRemainderTile } : new[] { plan.OcTile };
+
+    private static void WriteConstants(CodeWriter w, KernelPlan plan, KernelDims dims)
+    {
+        LayerGeometry g = plan.Geometry;
+        w.Line("// Geometry, baked in.");
+        w.Line($"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PH = {g.PadH}, PW = {g.PadW}, Groups = {g.Groups};");
+        if (g.HasStaticChannels)
+        {
+            w.Line($"private const int Cin = {g.InChannels}, Cout = {g.OutChannels}, CoutG = {g.OutChannelsPerGroup};");
+        }
+
+        if (g.HasStaticHeight)
+        {
+            w.Line($"private const int H = {g.InH}, OH = {g.OutH};");
+        }
+
+        if (g.HasStaticWidth)
+        {
+            w.Line($"private const int W = {g.InW};");
+        }
+
+        foreach (string line in dims.ConstDeclarations())
+        {
+            w.Line(line);
+        }
+
+        w.Line();
+    }
+
+    private static void WriteDriver(CodeWriter w, KernelPlan plan, KernelDims dims)
+    {
+        LayerGeometry g = plan.Geometry;
+        w.Line("/// <summary>Runs the layer on a checked input; <paramref name=\"bias\"/> is empty when the layer has none.</summary>");
+        using (w.Block("public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)"))
+        {
+            if (!g.HasStaticChannels)
+            {
+                w.Line("int Cin = s.C, Cout = o.C, CoutG = Cout / Groups;");
+            }
+
+            if (!g.HasStaticHeight)
+            {
+                w.Line("int H = s.H, OH = o.H;");
+            }
+
+            if (!g.HasStaticWidth)
+            {
+                w.Line("int W = s.W;");
+            }
+
+            foreach (string line in dims.RuntimeDeclarations())
+            {
+                w.Line(line);
+            }
+
+            w.Line("int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;");
+            if (g.NeedsStaging)
+            {
+                w.Line("// One staged copy of the image: zero borders stand in for the padding, so no tap is tested per pixel.");
+                w.Line("Span<float> staged = Scratch.Get(checked(Cin * (int)PlaneStride));");
+            }
+
+            w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);");
+            w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);");
+            using (w.Block("for (int n = 0; n < s.N; n++)"))
+            {
+                w.Line("ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);");
+                if (g.NeedsStaging)
+                {
+                    using (w.Block("for (int c = 0; c < Cin; c++)"))
+                    {
+                        w.Line("PlaneStaging.Stage(image.Slice(c * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);");
+                    }
+
+                    w.Line("ref float x0 = ref MemoryMarshal.GetReference(staged);");
+                }
+                else
+                {
+                    w.Line("ref float x0 = ref MemoryMarshal.GetReference(image);");
+                }
+
+                w.Line("ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));");
+                string groupLoop = g.Groups == 1 ? "for (int g = 0; g < 1; g++) // one group" : "for (int g = 0; g < Groups; g++)";
+                using (w.Block(groupLoop))
+                {
+                    w.Line("ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);");
+                    w.Line("int oc = g * CoutG, end = oc + CoutG;");
+                    WriteTileLoop(w, dims, plan.OcTile, loop: true);
+                    if (plan.OcRemainderTile > 0)
+                    {
+                        WriteTileLoop(w, dims, plan.OcRemainderTile, loop: !plan.Geometry.HasStaticChannels);
+                    }
+                }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static void WriteTileLoop(CodeWriter w, KernelDims dims, int tile, bool loop)
+    {
+        string header = loop
+            ? $"for (; oc + {tile} <= end; oc += {tile})"
+            : $"if (oc + {tile} <= end) // the {tile} filter(s) left after the full tiles";
+        using (w.Block(header))
+        {
+            using (w.Block("for (int oh = 0; oh < OH; oh++)"))
+            {
+                w.Line($"Tile{tile}(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc){dims.Arguments()});");
+            }
+        }
+    }
+
+    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b" + dims.Parameters();
+
+    private static void WriteTileDispatch(CodeWriter w, KernelPlan plan, KernelDims dims, int tile)
+    {
+        w.Line($"/// <summary>One output row of {tile} filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>");
+        using (w.Block($"private static void Tile{tile}({Params(dims)})"))
+        {
+            w.Line("// Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.");
+            foreach (int bits in plan.VectorWidths)
+            {
+                int lanes = bits / 32;
+                using (w.Block($"if (Vector{bits}.IsHardwareAccelerated && OW >= {lanes})"))
+                {
+                    w.Line($"Tile{tile}_V{bits}(ref x, ref w, ref y, ref b{dims.Arguments()});");
+                    w.Line("return;");
+                }
+            }
+
+            w.Line($"Tile{tile}_Scalar(ref x, ref w, ref y, ref b{dims.Arguments()});");
+        }
+
+        w.Line();
+    }
+
+    private static void WriteVectorTile(CodeWriter w, KernelPlan plan, KernelDims dims, int tile, int bits)
+    {
+        LayerGeometry g = plan.Geometry;
+        int lanes = bits / 32;
+        string v = $"Vector{bits}";
+        string vf = $"Vector{bits}<float>";
+        w.Line($"/// <summary>{tile} filter(s) x {lanes} output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>");
+        using (w.Block($"private static void Tile{tile}_V{bits}({Params(dims)})"))
+        {
+            for (int r = 0; r < tile; r++)
+            {
+                w.Line(g.HasBias ? $"{vf} bias{r} = {v}.Create(Unsafe.Add(ref b, {r}));" : $"{vf} bias{r} = {vf}.Zero;");
+            }
+
+            using (w.Block($"for (int step = 0; step < OW; step += {lanes})"))
+            {
+                w.Line($"nint ow = Math.Min(step, OW - {lanes});");
+                w.Line(Join(tile, r => $"{vf} acc{r} = bias{r};"));
+                w.Line("ref float xc = ref x;");
+                w.Line("ref float wc = ref w;");
+                using (w.Block("for (int ic = 0; ic < CinG; ic++)"))
+                {
+                    w.Line($"{vf} v;");
+                    for (int ky = 0; ky < g.KernelH; ky++)
+                    {
+                        w.Line($"// Row ky={ky}: taps kx=0..{g.KernelW - 1}, {tile} filter(s) each.");
+                        for (int kx = 0; kx < g.KernelW; kx++)
+                        {
+                            w.Line($"v = {v}.LoadUnsafe(ref xc, (nuint)(ow + {dims.TapOffset(ky, kx)}));");
+                            for (int r = 0; r < tile; r++)
+                            {
+                                w.Line($"acc{r} = VectorFma.MultiplyAdd(acc{r}, v, {v}.Create(Unsafe.Add(ref wc, {dims.WeightOffset(r, ky, kx)})));");
+                            }
+                        }
+                    }
+
+                    w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
+                    w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
+                }
+
+                for (int r = 0; r < tile; r++)
+                {
+                    string offset = dims.OutputPlaneOffset(r);
+                    w.Line(offset == "0" ? $"acc{r}.StoreUnsafe(ref y, (nuint)ow);" : $"acc{r}.StoreUnsafe(ref y, (nuint)(ow + {offset}));");
+                }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static void WriteScalarTile(CodeWriter w, KernelPlan plan, KernelDims dims, int tile)
+    {
+        LayerGeometry g = plan.Geometry;
+        w.Line($"/// <summary>{tile} filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>");
+        using (w.Block($"private static void Tile{tile}_Scalar({Params(dims)})"))
+        {
+            using (w.Block("for (nint ow = 0; ow < OW; ow++)"))
+            {
+                w.Line(Join(tile, r => g.HasBias ? $"float acc{r} = Unsafe.Add(ref b, {r});" : $"float acc{r} = 0f;"));
+                w.Line("ref float xc = ref Unsafe.Add(ref x, ow);");
+                w.Line("ref float wc = ref w;");
+                using (w.Block("for (int ic = 0; ic < CinG; ic++)"))
+                {
+                    w.Line("float v;");
+                    for (int ky = 0; ky < g.KernelH; ky++)
+                    {
+                        w.Line($"// Row ky={ky}.");
+                        for (int kx = 0; kx < g.KernelW; kx++)
+                        {
+                            w.Line($"v = Unsafe.Add(ref xc, {dims.TapOffset(ky, kx)});");
+                            w.Line(Join(tile, r => $"acc{r} += v * Unsafe.Add(ref wc, {dims.WeightOffset(r, ky, kx)});"));
+                        }
+                    }
+
+                    w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
+                    w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
+                }
+
+                for (int r = 0; r < tile; r++)
+                {
+                    string offset = dims.OutputPlaneOffset(r);
+                    w.Line(offset == "0" ? $"Unsafe.Add(ref y, ow) = acc{r};" : $"Unsafe.Add(ref y, ow + {offset}) = acc{r};");
+                }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static string Join(int count, System.Func<int, string> item)
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(item(i));
+        }
+
+        return text.ToString();
+    }
+}

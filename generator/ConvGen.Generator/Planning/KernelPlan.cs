@@ -1,0 +1,31 @@
+using ConvGen.Generator.Helpers;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Planning;
+
+/// <summary>
+/// How one layer's code is generated: the class shell plus either a specialized kernel (tile sizes and vector widths
+/// decided here) or a delegation to the runtime's general kernel with the reason.
+/// </summary>
+internal sealed record KernelPlan
+{
+    public string Namespace { get; init; } = "";
+    public string ClassName { get; init; } = "";
+    public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;
+    public string HintName { get; init; } = "";
+    public LayerGeometry Geometry { get; init; } = null!;
+
+    /// <summary>Null when the kernel is specialized; otherwise why the general kernel is used.</summary>
+    public string? FallbackReason { get; init; }
+
+    /// <summary>Output channels per register tile in the main loop.</summary>
+    public int OcTile { get; init; }
+
+    /// <summary>Output channels in the remainder tile (Cout/G mod OcTile when channels are static; 1 otherwise; 0 for none).</summary>
+    public int OcRemainderTile { get; init; }
+
+    /// <summary>Vector widths in bits the kernel is emitted for, widest first (Vector512 only when the target framework has it).</summary>
+    public EquatableArray<int> VectorWidths { get; init; } = EquatableArray<int>.Empty;
+
+    public bool IsSpecialized => FallbackReason is null;
+}

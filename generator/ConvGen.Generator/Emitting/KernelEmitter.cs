@@ -231,7 +231,8 @@ internal static class KernelEmitter
                         w.Line($"// Row ky={ky}: taps kx=0..{g.KernelW - 1}, {tile} filter(s) each.");
                         for (int kx = 0; kx < g.KernelW; kx++)
                         {
-                            w.Line($"v = {v}.LoadUnsafe(ref xc, (nuint)(ow + {dims.TapOffset(ky, kx)}));");
+                            string tap = dims.TapOffset(ky, kx);
+                            w.Line(tap == "0" ? $"v = {v}.LoadUnsafe(ref xc, (nuint)ow);" : $"v = {v}.LoadUnsafe(ref xc, (nuint)(ow + {tap}));");
                             for (int r = 0; r < tile; r++)
                             {
                                 w.Line($"acc{r} = VectorFma.MultiplyAdd(acc{r}, v, {v}.Create(Unsafe.Add(ref wc, {dims.WeightOffset(r, ky, kx)})));");
@@ -273,7 +274,8 @@ internal static class KernelEmitter
                         w.Line($"// Row ky={ky}.");
                         for (int kx = 0; kx < g.KernelW; kx++)
                         {
-                            w.Line($"v = Unsafe.Add(ref xc, {dims.TapOffset(ky, kx)});");
+                            string tap = dims.TapOffset(ky, kx);
+                            w.Line(tap == "0" ? "v = xc;" : $"v = Unsafe.Add(ref xc, {tap});");
                             w.Line(Join(tile, r => $"acc{r} += v * Unsafe.Add(ref wc, {dims.WeightOffset(r, ky, kx)});"));
                         }
                     }

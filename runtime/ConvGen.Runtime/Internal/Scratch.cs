@@ -21,8 +21,9 @@ public static class Scratch
         float[]? buffer = s_buffer;
         if (buffer is null || buffer.Length < length)
         {
-            // Grow geometrically so that a sequence of slightly larger shapes does not allocate every time.
-            int size = Math.Max(length, buffer is null ? 0 : (int)Math.Min(int.MaxValue, buffer.Length * 2L));
+            // Grow geometrically so that a sequence of slightly larger shapes does not allocate every time, but never
+            // past the largest array the runtime allows (int.MaxValue floats is not allocatable).
+            int size = Math.Max(length, buffer is null ? 0 : (int)Math.Min(Array.MaxLength, buffer.Length * 2L));
             buffer = new float[size];
             s_buffer = buffer;
         }

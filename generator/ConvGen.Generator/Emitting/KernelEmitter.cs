@@ -46,6 +46,8 @@ internal static class KernelEmitter
         w.Line("[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]");
         using (w.Block($"internal static class {KernelClassName(plan)}"))
         {
+            w.Line("// Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would");
+            w.Line("// otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.");
             WriteConstants(w, plan, dims);
             WriteDriver(w, plan, dims);
             foreach (int tile in Tiles(plan))
@@ -99,6 +101,7 @@ internal static class KernelEmitter
     {
         LayerGeometry g = plan.Geometry;
         w.Line("/// <summary>Runs the layer on a checked input; <paramref name=\"bias\"/> is empty when the layer has none.</summary>");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.Block("public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)"))
         {
             if (!g.HasStaticChannels)
@@ -210,6 +213,7 @@ internal static class KernelEmitter
         string v = $"Vector{bits}";
         string vf = $"Vector{bits}<float>";
         w.Line($"/// <summary>{tile} filter(s) x {lanes} output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.Block($"private static void Tile{tile}_V{bits}({Params(dims)})"))
         {
             for (int r = 0; r < tile; r++)
@@ -259,6 +263,7 @@ internal static class KernelEmitter
     {
         LayerGeometry g = plan.Geometry;
         w.Line($"/// <summary>{tile} filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.Block($"private static void Tile{tile}_Scalar({Params(dims)})"))
         {
             using (w.Block("for (nint ow = 0; ow < OW; ow++)"))

@@ -114,6 +114,7 @@ internal static class GeneralConv2dKernel
     /// <paramref name="w"/> the first channel's filter (the others follow at Taps apart), <paramref name="o"/> the first
     /// channel's output plane (the others follow at OutH·OutW apart).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // tiering would run the first calls without inlining
     private static void Tile4<TOps, TVec>(in Layout l, ref float x, ref float w, ref float o, float b0, float b1, float b2, float b3)
         where TOps : struct, IVectorOps<TVec>
         where TVec : struct
@@ -173,6 +174,7 @@ internal static class GeneralConv2dKernel
     }
 
     /// <summary>One output channel: the remainder when a group's output channels are not a multiple of 4 (and depthwise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // tiering would run the first calls without inlining
     private static void Tile1<TOps, TVec>(in Layout l, ref float x, ref float w, ref float o, float b0)
         where TOps : struct, IVectorOps<TVec>
         where TVec : struct

@@ -1,0 +1,145 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Parsing;
+using ConvGen.Generator.Planning;
+using ConvGen.Generator.Validation;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ConvGen.Generator.Diagnostics;
+
+/// <summary>
+/// Reports every problem <see cref="LayerValidator"/> finds in a <c>[ConvLayer]</c> class, on the attribute argument
+/// that causes it (or the class name), and tells when a valid layer falls back to the general kernel. The generator
+/// runs the same parser and validator, so it emits code exactly for the layers this analyzer reports no error on.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(LayerSpecParser.AttributeMetadataName);
+            if (attributeType is null)
+            {
+                // ConvGen is not referenced: nothing can carry the attribute.
+                return;
+            }
+
+            bool hasVector512 = start.Compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512`1") is not null;
+            start.RegisterSymbolAction(
+                symbolContext => AnalyzeType(symbolContext, attributeType, hasVector512),
+                SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, bool hasVector512)
+    {
+        if (context.Symbol is not INamedTypeSymbol type)
+        {
+            return;
+        }
+
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                continue;
+            }
+
+            AnalyzeAttribute(context, type, attribute, hasVector512);
+        }
+    }
+
+    private static void AnalyzeAttribute(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, bool hasVector512)
+    {
+        CancellationToken ct = context.CancellationToken;
+        LayerSpec spec = LayerSpecParser.Parse(type, attribute, hasVector512);
+        if (!spec.IsWellFormed)
+        {
+            // The compiler reports what is wrong with the arguments; guessing at their values would only add noise.
+            return;
+        }
+
+        AttributeSyntax? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
+        List<Problem> problems = LayerValidator.Validate(spec);
+        foreach (Problem problem in problems)
+        {
+            Location location = problem.Arguments.Any(a => a == Problem.OnClassName)
+                ? ClassNameLocation(type, syntax, ct)
+                : ArgumentLocation(problem.Arguments, syntax, type);
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.Get(problem.Id), location, problem.MessageArgs.Cast<object>().ToArray()));
+        }
+
+        if (LayerValidator.HasErrors(problems))
+        {
+            return;
+        }
+
+        KernelPlan plan = KernelPlanner.Plan(spec);
+        if (!plan.IsSpecialized)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.GeneralKernelFallback,
+                syntax?.GetLocation() ?? FirstLocation(type),
+                spec.ClassName, plan.FallbackReason));
+        }
+    }
+
+    /// <summary>The first written argument among <paramref name="candidates"/>, in candidate order; else the attribute.</summary>
+    private static Location ArgumentLocation(IEnumerable<string> candidates, AttributeSyntax? syntax, INamedTypeSymbol type)
+    {
+        if (syntax is null)
+        {
+            return FirstLocation(type);
+        }
+
+        if (syntax.ArgumentList is { } list)
+        {
+            foreach (string candidate in candidates)
+            {
+                foreach (AttributeArgumentSyntax argument in list.Arguments)
+                {
+                    if (argument.NameEquals is { } nameEquals && nameEquals.Name.Identifier.ValueText == candidate)
+                    {
+                        return argument.GetLocation();
+                    }
+                }
+            }
+        }
+
+        return syntax.GetLocation();
+    }
+
+    /// <summary>The identifier of the declaration that carries the attribute (a partial class may have several).</summary>
+    private static Location ClassNameLocation(INamedTypeSymbol type, AttributeSyntax? syntax, CancellationToken ct)
+    {
+        if (syntax?.Parent?.Parent is TypeDeclarationSyntax carrying)
+        {
+            return carrying.Identifier.GetLocation();
+        }
+
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(ct) is TypeDeclarationSyntax declaration)
+            {
+                return declaration.Identifier.GetLocation();
+            }
+        }
+
+        return FirstLocation(type);
+    }
+
+    private static Location FirstLocation(INamedTypeSymbol type)
+        => type.Locations.Length > 0 ? type.Locations[0] : Location.None;
+}

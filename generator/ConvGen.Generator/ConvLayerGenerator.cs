@@ -31,7 +31,7 @@ public sealed class ConvLayerGenerator : IIncrementalGenerator
         IncrementalValuesProvider<LayerSpec> specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LayerSpecParser.AttributeMetadataName,
-                predicate: static (node, _) => node is ClassDeclarationSyntax,
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 transform: static (ctx, _) => ctx.TargetSymbol is INamedTypeSymbol type && ctx.Attributes.Length == 1
                     ? LayerSpecParser.Parse(type, ctx.Attributes[0], hasVector512: true)
                     : null)

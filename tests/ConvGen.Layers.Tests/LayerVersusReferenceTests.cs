@@ -21,7 +21,7 @@ public class LayerVersusReferenceTests
         () => new Groups4K5(), () => new StaticWidthOnly(), () => new Fallback9x9(),
         () => new DynamicStem(3, 32), () => new DynamicStem(5, 17), () => new DynamicStem(1, 1),
         () => new DynamicGroups(4, 6), () => new DynamicGroups(6, 2), () => new DynamicPointwise(17, 5),
-        () => new DynamicDilated(3, 9),
+        () => new DynamicDilated(3, 9), () => new RecordLayer(),
     };
 
     public static IEnumerable<object[]> Layers()

@@ -54,3 +54,6 @@ namespace ConvGen.Layers.Tests;
 
 // Beyond the unroll budget: served by the general kernel.
 [ConvLayer(K = 9, P = 4, InChannels = 2, OutChannels = 3)] public partial class Fallback9x9 { }
+
+// A record class is a class: the generated partial repeats the record keyword.
+[ConvLayer(K = 3, P = 1, InChannels = 2, OutChannels = 3)] public partial record RecordLayer;

@@ -76,6 +76,10 @@ internal static class DiagnosticDescriptors
         "Layer class cannot be static or abstract",
         "Layer class '{0}' is {1}; ConvGen generates a constructor and instance members, so the class must be a concrete instance class");
 
+    public static readonly DiagnosticDescriptor LayerTooLarge = Error(DiagnosticIds.LayerTooLarge, Usage,
+        "Layer is too large",
+        "Layer '{0}' is too large: {1} = {2} exceeds 2147483647 (2^31 - 1), the most elements a .NET span or array can index");
+
     public static readonly DiagnosticDescriptor OutputSizeNotPositive = Error(DiagnosticIds.OutputSizeNotPositive, Shape,
         "Output size is not positive for the static input size",
         "Layer '{0}' has output {1} {2} for input {1} {3}: floor(({3} + 2*{4} - {5}*({6}-1) - 1) / {7}) + 1 = {2}; the padded input {8} is smaller than the dilated kernel {9}");
@@ -102,7 +106,7 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, ContainingTypeNotPartial, GenericLayer, KernelSizeInvalid, KernelSizeConflict, KernelSizeMissing,
         StrideInvalid, DilationInvalid, PaddingNegative, GroupsInvalid, GroupsNotDividing, ChannelsInvalid,
-        ChannelsHalfSpecified, InputSizeInvalid, StaticOrAbstractLayer, OutputSizeNotPositive, InputNeverRead,
+        ChannelsHalfSpecified, InputSizeInvalid, StaticOrAbstractLayer, LayerTooLarge, OutputSizeNotPositive, InputNeverRead,
         PaddingOnlyOutputs, EvenKernelHalfPadding, GeneralKernelFallback);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

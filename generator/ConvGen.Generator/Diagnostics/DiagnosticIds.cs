@@ -19,6 +19,7 @@ public static class DiagnosticIds
     public const string ChannelsHalfSpecified = "CONV0013";
     public const string InputSizeInvalid = "CONV0014";
     public const string StaticOrAbstractLayer = "CONV0015";
+    public const string LayerTooLarge = "CONV0016";
 
     // CONV0050-0079: shape checks.
     public const string OutputSizeNotPositive = "CONV0050";

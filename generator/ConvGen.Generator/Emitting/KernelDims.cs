@@ -200,8 +200,10 @@ internal sealed class KernelDims
 
         long constant = 2L * pad - ConvArithmetic.DilatedKernel(kernel, dilation);
         string simplified = constant == 0 ? sizeName : constant > 0 ? $"{sizeName} + {constant}" : $"{sizeName} - {-constant}";
+        long growth = constant + 1;
+        string unitStride = growth == 0 ? sizeName : growth > 0 ? $"{sizeName} + {growth}" : $"{sizeName} - {-growth}";
         return stride == 1
-            ? $"floor({inner}) + 1 = {sizeName} + {constant + 1}".Replace("+ -", "- ")
+            ? $"floor({inner}) + 1 = {unitStride}"
             : $"floor({inner}) + 1 = floor(({simplified}) / {stride}) + 1";
     }
 }

@@ -126,7 +126,7 @@ internal static class LayerEmitter
 
         w.Line("/// </remarks>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial class {name} : global::ConvGen.IConvLayer"))
+        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer"))
         {
             WriteConstants(w, g);
             WriteState(w, g, name);

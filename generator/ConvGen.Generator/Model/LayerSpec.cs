@@ -12,7 +12,11 @@ internal sealed record LayerSpec
     public string ClassName { get; init; } = "";
     public string Accessibility { get; init; } = "internal";
     public bool IsPartial { get; init; }
-    public bool IsGeneric { get; init; }
+    public int TypeParameterCount { get; init; }
+    public bool IsGeneric => TypeParameterCount > 0;
+
+    /// <summary>"class" or "record": the keyword the generated partial declaration must repeat.</summary>
+    public string Keyword { get; init; } = "class";
     public bool IsStatic { get; init; }
     public bool IsAbstract { get; init; }
     public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;

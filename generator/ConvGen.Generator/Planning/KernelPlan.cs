@@ -11,6 +11,7 @@ internal sealed record KernelPlan
 {
     public string Namespace { get; init; } = "";
     public string ClassName { get; init; } = "";
+    public string Keyword { get; init; } = "class";
     public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;
     public string HintName { get; init; } = "";
     public LayerGeometry Geometry { get; init; } = null!;

@@ -48,6 +48,7 @@ internal static class KernelPlanner
         {
             Namespace = spec.Namespace,
             ClassName = spec.ClassName,
+            Keyword = spec.Keyword,
             ContainingTypes = spec.ContainingTypes,
             HintName = HintName(spec),
             Geometry = g,

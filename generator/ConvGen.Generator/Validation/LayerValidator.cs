@@ -70,14 +70,22 @@ internal static class LayerValidator
         }
 
         LayerGeometry g = spec.Resolve();
+        if (CheckSize(spec, g, problems))
+        {
+            return problems;
+        }
+
         if (g.HasStaticChannels)
         {
             CheckGroupsDivide(name, g.Groups, "InChannels", g.InChannels, problems);
             CheckGroupsDivide(name, g.Groups, "OutChannels", g.OutChannels, problems);
         }
 
-        CheckAxis(spec, "height", "row", g.InH, g.KernelH, g.PadH, g.StrideH, g.DilationH, "InH", spec.Ph.IsSet ? "Ph" : "P", spec.Kh.IsSet ? "Kh" : "K", problems);
-        CheckAxis(spec, "width", "column", g.InW, g.KernelW, g.PadW, g.StrideW, g.DilationW, "InW", spec.Pw.IsSet ? "Pw" : "P", spec.Kw.IsSet ? "Kw" : "K", problems);
+        var rows = new List<Problem>();
+        var columns = new List<Problem>();
+        CheckAxis(spec, "height", "row", g.InH, g.KernelH, g.PadH, g.StrideH, g.DilationH, "InH", spec.Ph.IsSet ? "Ph" : "P", spec.Kh.IsSet ? "Kh" : "K", rows);
+        CheckAxis(spec, "width", "column", g.InW, g.KernelW, g.PadW, g.StrideW, g.DilationW, "InW", spec.Pw.IsSet ? "Pw" : "P", spec.Kw.IsSet ? "Kw" : "K", columns);
+        problems.AddRange(MergeAxes(rows, columns));
         return problems;
     }
 
@@ -111,7 +119,7 @@ internal static class LayerValidator
 
         if (spec.IsGeneric)
         {
-            problems.Add(Make(DiagnosticIds.GenericLayer, new[] { Problem.OnClassName }, spec.ClassName, "its"));
+            problems.Add(Make(DiagnosticIds.GenericLayer, new[] { Problem.OnClassName }, spec.ClassName, N(spec.TypeParameterCount)));
         }
 
         if (spec.IsStatic || spec.IsAbstract)
@@ -222,6 +230,98 @@ internal static class LayerValidator
             problems.Add(Make(DiagnosticIds.EvenKernelHalfPadding, new[] { padArg, kernelArg }, name, kernelArg, N(kernel), padArg, N(pad), axis,
                 N((kernel - 1) / 2), N(kernel / 2)));
         }
+    }
+
+    /// <summary>
+    /// A square layer usually has the same problem on both axes, written on the same argument (P = 4 with K = 3):
+    /// one diagnostic naming both axes reads better than two that differ in one word.
+    /// </summary>
+    private static IEnumerable<Problem> MergeAxes(List<Problem> rows, List<Problem> columns)
+    {
+        var merged = new List<Problem>();
+        var remaining = new List<Problem>(columns);
+        foreach (Problem row in rows)
+        {
+            Problem? twin = remaining.Find(c => c.Id == row.Id && c.Arguments == row.Arguments && Neutral(c.MessageArgs) == Neutral(row.MessageArgs));
+            if (twin is null)
+            {
+                merged.Add(row);
+                continue;
+            }
+
+            remaining.Remove(twin);
+            var args = new string[row.MessageArgs.Length];
+            for (int i = 0; i < args.Length; i++)
+            {
+                args[i] = row.MessageArgs[i] switch
+                {
+                    "row" => "row(s) and column",
+                    "height" => "height and width",
+                    _ => row.MessageArgs[i],
+                };
+            }
+
+            merged.Add(row with { MessageArgs = new EquatableArray<string>(args) });
+        }
+
+        merged.AddRange(remaining);
+        return merged;
+    }
+
+    private static string Neutral(EquatableArray<string> args)
+        => string.Join("|", System.Linq.Enumerable.Select(args, a => a switch { "row" or "column" => "axis", "height" or "width" => "extent", _ => a }));
+
+    /// <summary>Products that a span, an array or a generated <c>const int</c> cannot hold are rejected before anything is generated.</summary>
+    private static bool CheckSize(LayerSpec spec, LayerGeometry g, List<Problem> problems)
+    {
+        const long Max = int.MaxValue;
+        string name = spec.ClassName;
+        var found = new List<(string Arg, string What, long Value)>();
+        long taps = (long)g.KernelH * g.KernelW;
+        if (taps > Max)
+        {
+            found.Add((spec.K.IsSet ? "K" : "Kh", "taps per filter Kh*Kw", taps));
+        }
+
+        long extentH = 2L * g.PadH + ConvArithmetic.DilatedKernel(g.KernelH, g.DilationH) + g.InH;
+        long extentW = 2L * g.PadW + ConvArithmetic.DilatedKernel(g.KernelW, g.DilationW) + g.InW;
+        if (extentH > Max)
+        {
+            found.Add((spec.Ph.IsSet ? "Ph" : spec.P.IsSet ? "P" : spec.Dh.IsSet ? "Dh" : spec.D.IsSet ? "D" : "InH", "padded extent InH + 2*Ph + Dh*(Kh-1) + 1", extentH));
+        }
+
+        if (extentW > Max)
+        {
+            found.Add((spec.Pw.IsSet ? "Pw" : spec.P.IsSet ? "P" : spec.Dw.IsSet ? "Dw" : spec.D.IsSet ? "D" : "InW", "padded extent InW + 2*Pw + Dw*(Kw-1) + 1", extentW));
+        }
+
+        if (g.HasStaticChannels)
+        {
+            long weights = ConvArithmetic.WeightCount(g.InChannels, g.OutChannels, g.Groups, g.KernelH, g.KernelW);
+            if (weights > Max)
+            {
+                found.Add(("OutChannels", "weights Cout*(Cin/G)*Kh*Kw", weights));
+            }
+        }
+
+        if (found.Count == 0 && g.HasStaticSize)
+        {
+            long paddedW = g.InW + 2L * g.PadW;
+            long plane = (g.InH + 2L * g.PadH) * ((paddedW + g.StrideW - 1) / g.StrideW * g.StrideW);
+            long staged = plane * (g.HasStaticChannels ? g.InChannels : 1);
+            if (staged > Max)
+            {
+                found.Add(("InH", g.HasStaticChannels ? "padded input InChannels*(InH + 2*Ph)*(InW + 2*Pw)" : "padded plane (InH + 2*Ph)*(InW + 2*Pw)", staged));
+            }
+        }
+
+        if (found.Count > 0)
+        {
+            // One is enough: the others usually follow from the same oversized argument.
+            problems.Add(Make(DiagnosticIds.LayerTooLarge, new[] { found[0].Arg }, name, found[0].What, N(found[0].Value)));
+        }
+
+        return found.Count > 0;
     }
 
     private static Problem Make(string id, string[] arguments, params string[] messageArgs)

@@ -40,6 +40,13 @@ public static class LayerGuard
             throw Fail(layer, "input {0} or output {1} has more than 2^31 - 1 elements.", input, output);
         }
 
+        // Kernels read a zero-padded copy of one image; it must fit in one array too.
+        long staged = (long)input.C * (input.H + 2L * g.PadH) * (input.W + 2L * g.PadW + g.StrideW);
+        if (staged > int.MaxValue)
+        {
+            throw Fail(layer, "input {0} padded by {1} x {2} needs {3} floats per image, more than 2^31 - 1.", input, g.PadH, g.PadW, staged);
+        }
+
         return output;
     }
 

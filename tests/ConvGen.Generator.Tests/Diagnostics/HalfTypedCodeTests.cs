@@ -73,10 +73,10 @@ public sealed class HalfTypedCodeTests
     [InlineData("K = 3, S = int.MinValue, D = int.MinValue, P = int.MinValue")]
     [InlineData("Kh = 65536, Kw = 1")]
     [InlineData("K = 1, P = 1073741824")]
-    [InlineData("K = 46341", Skip = "Known bug: Kh*Kw overflows int (46341^2 > 2^31), so the planner sees a small tap count and the emitter unrolls ~2^31 taps until it runs out of memory.")]
-    [InlineData("K = 3, InChannels = 50000, OutChannels = 50000", Skip = "Known bug: 22,500,000,000 weights exceed int; nothing rejects it and the generated 'const int WeightCount' does not compile (CS0266).")]
-    [InlineData("K = 1, P = 1073741824, InH = 1, InW = 1", Skip = "Known bug: the static output size 2,147,483,649 exceeds int; nothing rejects it and the generated constants do not compile (CS0266).")]
-    [InlineData("K = 3, P = 1, InH = 50000, InW = 50000", Skip = "Known bug: the staged plane (50002 x 50002 elements) exceeds int; nothing rejects it and the generated kernel constants do not compile (CS0266, CS0133, CS0220).")]
+    [InlineData("K = 46341")]
+    [InlineData("K = 3, InChannels = 50000, OutChannels = 50000")]
+    [InlineData("K = 1, P = 1073741824, InH = 1, InW = 1")]
+    [InlineData("K = 3, P = 1, InH = 50000, InW = 50000")]
     public void Extreme_values_are_rejected_or_compile(string arguments)
     {
         GeneratorRun run = GeneratorHarness.Run(Sources.Layer(arguments));

@@ -71,18 +71,21 @@ public sealed class ShapeDiagnosticsTests
     }
 
     [Fact]
-    public void CONV0052_padding_larger_than_the_kernel_is_only_a_warning_per_axis()
+    public void CONV0052_padding_larger_than_the_kernel_is_one_warning_for_both_axes()
     {
-        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 3, {|CONV0052:{|CONV0052:P = 4|}|}, InChannels = 3, OutChannels = 8"));
-        string[] messages = d.Select(x => x.GetMessage(CultureInfo.InvariantCulture)).OrderBy(m => m, System.StringComparer.Ordinal).ToArray();
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 3, {|CONV0052:P = 4|}, InChannels = 3, OutChannels = 8"));
+        Diagnostic warning = Assert.Single(d);
         Assert.Equal(
-            new[]
-            {
-                "Layer 'Stem' pads P = 4, at least its dilated kernel D*(K-1)+1 = 3: the first 2 output column(s) at each edge see only padding",
-                "Layer 'Stem' pads P = 4, at least its dilated kernel D*(K-1)+1 = 3: the first 2 output row(s) at each edge see only padding",
-            },
-            messages);
-        Assert.All(d, x => Assert.Equal(DiagnosticSeverity.Warning, x.Severity));
+            "Layer 'Stem' pads P = 4, at least its dilated kernel D*(K-1)+1 = 3: the first 2 output row(s) and column(s) at each edge see only padding",
+            warning.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+    }
+
+    [Fact]
+    public void CONV0052_different_axes_are_reported_separately()
+    {
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 3, {|CONV0052:Ph = 4|}, {|CONV0052:Pw = 6|}, S = 2"));
+        Assert.Equal(2, d.Length);
     }
 
     [Fact]
@@ -105,10 +108,22 @@ public sealed class ShapeDiagnosticsTests
     }
 
     [Fact]
-    public void CONV0053_square_even_kernel_is_reported_per_axis()
+    public void CONV0053_square_even_kernel_is_one_warning_for_both_axes()
     {
-        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 2, {|CONV0053:{|CONV0053:P = 1|}|}, InChannels = 4, OutChannels = 4"));
-        Assert.Contains(d, x => x.GetMessage(CultureInfo.InvariantCulture).Contains("even kernel K = 2 with padding P = 1 on each side: at stride 1 the output width is the input width + 1; keeping the size needs asymmetric padding (0 before, 1 after)", System.StringComparison.Ordinal));
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 2, {|CONV0053:P = 1|}, InChannels = 4, OutChannels = 4"));
+        Assert.Contains("even kernel K = 2 with padding P = 1 on each side: at stride 1 the output height and width is the input height and width + 1; keeping the size needs asymmetric padding (0 before, 1 after)",
+            Assert.Single(d).GetMessage(CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{|CONV0016:K = 46341|}", "taps per filter Kh*Kw = 2147488281")]
+    [InlineData("K = 3, InChannels = 50000, {|CONV0016:OutChannels = 50000|}", "weights Cout*(Cin/G)*Kh*Kw = 22500000000")]
+    [InlineData("K = 1, {|CONV0016:P = 1073741824|}, InH = 1, InW = 1", "padded extent InH + 2*Ph + Dh*(Kh-1) + 1 = 2147483650")]
+    [InlineData("K = 3, P = 1, {|CONV0016:InH = 50000|}, InW = 50000", "padded plane (InH + 2*Ph)*(InW + 2*Pw) = 2500200004")]
+    public void CONV0016_sizes_beyond_what_a_span_can_index_are_errors(string arguments, string expected)
+    {
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer(arguments));
+        Assert.Contains(expected + " exceeds 2147483647", DiagnosticAssert.Message(d, DiagnosticIds.LayerTooLarge), System.StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,11 +45,24 @@ public static class PlaneStaging
                 continue;
             }
 
-            row.Clear();
-            for (int x = 0; x < width; x++)
+            // Phase p holds padded columns p, p + S, p + 2S, ...; input column x = p + j*S - padW. Walking each phase
+            // with a step of S keeps divisions out of the per-element loop.
+            for (int p = 0; p < strideW; p++)
             {
-                int c = x + padW;
-                row[c % strideW * phaseLength + c / strideW] = src[x];
+                Span<float> phase = row.Slice(p * phaseLength, phaseLength);
+                int j = 0;
+                int x = p - padW;
+                for (; j < phaseLength && x < 0; j++, x += strideW)
+                {
+                    phase[j] = 0;
+                }
+
+                for (; j < phaseLength && x < width; j++, x += strideW)
+                {
+                    phase[j] = src[x];
+                }
+
+                phase.Slice(j).Clear();
             }
         }
     }

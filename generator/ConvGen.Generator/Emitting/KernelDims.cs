@@ -24,6 +24,8 @@ internal sealed class KernelDims
         long outW = w ? g.OutW : 0, outH = h ? g.OutH : 0;
 
         Add("int", "OW", w ? outW : null, "o.W", "output width");
+        Add("int", "OH", h ? outH : null, "o.H", "output height");
+        Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");
         Add("nint", "PhaseLen", w ? (g.NeedsStaging ? phase : g.InW) : null,
             g.NeedsStaging ? $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.StrideW})" : "s.W",
             g.NeedsStaging ? $"floats per column phase of a staged row: ceil((W + 2*{g.PadW}) / {g.StrideW})" : "input row length");
@@ -126,9 +128,11 @@ internal sealed class KernelDims
     /// Offset of tap (ky, kx) from the staged row of an output row, for output pixel 0: ky·Dh rows down, then column
     /// kx·Dw of the padded row, which sits in phase (kx·Dw mod Sw) at index kx·Dw / Sw. A literal when the width is fixed.
     /// </summary>
-    public string TapOffset(int ky, int kx)
+    public string TapOffset(int ky, int kx) => Offset((long)ky * G.DilationH, kx);
+
+    /// <summary>Offset of staged row <paramref name="rows"/> below the base row, at the column of tap <paramref name="kx"/>.</summary>
+    public string Offset(long rows, int kx)
     {
-        long rows = (long)ky * G.DilationH;
         long column = (long)kx * G.DilationW;
         long phase = column % G.StrideW, index = column / G.StrideW;
         if (IsStatic("RowStride"))

@@ -50,14 +50,14 @@ internal static class KernelEmitter
             w.Line("// otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.");
             WriteConstants(w, plan, dims);
             WriteDriver(w, plan, dims);
+            foreach (TileShape tile in plan.Tiles)
+            {
+                VectorBlockEmitter.Emit(w, plan, dims, tile);
+            }
+
+            WriteScalarGroup(w, plan, dims);
             foreach (int tile in Tiles(plan))
             {
-                WriteTileDispatch(w, plan, dims, tile);
-                foreach (int bits in plan.VectorWidths)
-                {
-                    WriteVectorTile(w, plan, dims, tile, bits);
-                }
-
                 WriteScalarTile(w, plan, dims, tile);
             }
         }
@@ -76,12 +76,12 @@ internal static class KernelEmitter
         w.Line($"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PH = {g.PadH}, PW = {g.PadW}, Groups = {g.Groups};");
         if (g.HasStaticChannels)
         {
-            w.Line($"private const int Cin = {g.InChannels}, Cout = {g.OutChannels}, CoutG = {g.OutChannelsPerGroup};");
+            w.Line($"private const int Cin = {g.InChannels}, Cout = {g.OutChannels};");
         }
 
         if (g.HasStaticHeight)
         {
-            w.Line($"private const int H = {g.InH}, OH = {g.OutH};");
+            w.Line($"private const int H = {g.InH};");
         }
 
         if (g.HasStaticWidth)
@@ -106,12 +106,12 @@ internal static class KernelEmitter
         {
             if (!g.HasStaticChannels)
             {
-                w.Line("int Cin = s.C, Cout = o.C, CoutG = Cout / Groups;");
+                w.Line("int Cin = s.C, Cout = o.C;");
             }
 
             if (!g.HasStaticHeight)
             {
-                w.Line("int H = s.H, OH = o.H;");
+                w.Line("int H = s.H;");
             }
 
             if (!g.HasStaticWidth)
@@ -155,13 +155,41 @@ internal static class KernelEmitter
                 using (w.Block(groupLoop))
                 {
                     w.Line("ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);");
-                    w.Line("int oc = g * CoutG, end = oc + CoutG;");
-                    WriteTileLoop(w, dims, plan.OcTile, loop: true);
-                    if (plan.OcRemainderTile > 0)
+                    w.Line("// Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.");
+                    string keyword = "if";
+                    foreach (TileShape tile in plan.Tiles)
                     {
-                        WriteTileLoop(w, dims, plan.OcRemainderTile, loop: !plan.Geometry.HasStaticChannels);
+                        using (w.Block($"{keyword} (Vector{tile.Bits}.IsHardwareAccelerated && OW >= {tile.Lanes})"))
+                        {
+                            w.Line($"{VectorBlockEmitter.GroupName(tile.Bits)}(ref xg, ref w0, ref y0, ref b0, g * CoutG{dims.Arguments()});");
+                        }
+
+                        keyword = "else if";
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        w.Line($"Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG{dims.Arguments()});");
                     }
                 }
+            }
+        }
+
+        w.Line();
+    }
+
+    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b" + dims.Parameters();
+
+    private static void WriteScalarGroup(CodeWriter w, KernelPlan plan, KernelDims dims)
+    {
+        w.Line("/// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>");
+        using (w.Block($"private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc{dims.Parameters()})"))
+        {
+            w.Line("int end = oc + CoutG;");
+            WriteTileLoop(w, dims, plan.OcTile, loop: true);
+            if (plan.OcRemainderTile > 0)
+            {
+                WriteTileLoop(w, dims, plan.OcRemainderTile, loop: !plan.Geometry.HasStaticChannels);
             }
         }
 
@@ -177,86 +205,9 @@ internal static class KernelEmitter
         {
             using (w.Block("for (int oh = 0; oh < OH; oh++)"))
             {
-                w.Line($"Tile{tile}(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc){dims.Arguments()});");
+                w.Line($"Tile{tile}_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc){dims.Arguments()});");
             }
         }
-    }
-
-    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b" + dims.Parameters();
-
-    private static void WriteTileDispatch(CodeWriter w, KernelPlan plan, KernelDims dims, int tile)
-    {
-        w.Line($"/// <summary>One output row of {tile} filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>");
-        using (w.Block($"private static void Tile{tile}({Params(dims)})"))
-        {
-            w.Line("// Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.");
-            foreach (int bits in plan.VectorWidths)
-            {
-                int lanes = bits / 32;
-                using (w.Block($"if (Vector{bits}.IsHardwareAccelerated && OW >= {lanes})"))
-                {
-                    w.Line($"Tile{tile}_V{bits}(ref x, ref w, ref y, ref b{dims.Arguments()});");
-                    w.Line("return;");
-                }
-            }
-
-            w.Line($"Tile{tile}_Scalar(ref x, ref w, ref y, ref b{dims.Arguments()});");
-        }
-
-        w.Line();
-    }
-
-    private static void WriteVectorTile(CodeWriter w, KernelPlan plan, KernelDims dims, int tile, int bits)
-    {
-        LayerGeometry g = plan.Geometry;
-        int lanes = bits / 32;
-        string v = $"Vector{bits}";
-        string vf = $"Vector{bits}<float>";
-        w.Line($"/// <summary>{tile} filter(s) x {lanes} output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>");
-        w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.Block($"private static void Tile{tile}_V{bits}({Params(dims)})"))
-        {
-            for (int r = 0; r < tile; r++)
-            {
-                w.Line(g.HasBias ? $"{vf} bias{r} = {v}.Create(Unsafe.Add(ref b, {r}));" : $"{vf} bias{r} = {vf}.Zero;");
-            }
-
-            using (w.Block($"for (int step = 0; step < OW; step += {lanes})"))
-            {
-                w.Line($"nint ow = Math.Min(step, OW - {lanes});");
-                w.Line(Join(tile, r => $"{vf} acc{r} = bias{r};"));
-                w.Line("ref float xc = ref x;");
-                w.Line("ref float wc = ref w;");
-                using (w.Block("for (int ic = 0; ic < CinG; ic++)"))
-                {
-                    w.Line($"{vf} v;");
-                    for (int ky = 0; ky < g.KernelH; ky++)
-                    {
-                        w.Line($"// Row ky={ky}: taps kx=0..{g.KernelW - 1}, {tile} filter(s) each.");
-                        for (int kx = 0; kx < g.KernelW; kx++)
-                        {
-                            string tap = dims.TapOffset(ky, kx);
-                            w.Line(tap == "0" ? $"v = {v}.LoadUnsafe(ref xc, (nuint)ow);" : $"v = {v}.LoadUnsafe(ref xc, (nuint)(ow + {tap}));");
-                            for (int r = 0; r < tile; r++)
-                            {
-                                w.Line($"acc{r} = VectorFma.MultiplyAdd(acc{r}, v, {v}.Create(Unsafe.Add(ref wc, {dims.WeightOffset(r, ky, kx)})));");
-                            }
-                        }
-                    }
-
-                    w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
-                    w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
-                }
-
-                for (int r = 0; r < tile; r++)
-                {
-                    string offset = dims.OutputPlaneOffset(r);
-                    w.Line(offset == "0" ? $"acc{r}.StoreUnsafe(ref y, (nuint)ow);" : $"acc{r}.StoreUnsafe(ref y, (nuint)(ow + {offset}));");
-                }
-            }
-        }
-
-        w.Line();
     }
 
     private static void WriteScalarTile(CodeWriter w, KernelPlan plan, KernelDims dims, int tile)
@@ -300,7 +251,7 @@ internal static class KernelEmitter
         w.Line();
     }
 
-    private static string Join(int count, System.Func<int, string> item)
+    internal static string Join(int count, System.Func<int, string> item)
     {
         var text = new StringBuilder();
         for (int i = 0; i < count; i++)

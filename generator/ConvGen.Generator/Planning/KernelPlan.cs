@@ -28,5 +28,8 @@ internal sealed record KernelPlan
     /// <summary>Vector widths in bits the kernel is emitted for, widest first (Vector512 only when the target framework has it).</summary>
     public EquatableArray<int> VectorWidths { get; init; } = EquatableArray<int>.Empty;
 
+    /// <summary>The register tile for each of <see cref="VectorWidths"/>, in the same order.</summary>
+    public EquatableArray<TileShape> Tiles { get; init; } = EquatableArray<TileShape>.Empty;
+
     public bool IsSpecialized => FallbackReason is null;
 }

@@ -44,6 +44,7 @@ internal static class KernelPlanner
             remainder = 1;
         }
 
+        int[] widths = spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 };
         return new KernelPlan
         {
             Namespace = spec.Namespace,
@@ -55,7 +56,8 @@ internal static class KernelPlanner
             FallbackReason = reason,
             OcTile = ocTile,
             OcRemainderTile = remainder,
-            VectorWidths = new EquatableArray<int>(spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 }),
+            VectorWidths = new EquatableArray<int>(widths),
+            Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => TilePlanner.Choose(b, g)) : System.Array.Empty<TileShape>()),
         };
     }
 

@@ -87,13 +87,19 @@ internal static class LayerEmitter
             ? $"; {N(ConvArithmetic.ParameterCount(g.InChannels, g.OutChannels, g.Groups, g.KernelH, g.KernelW, g.HasBias))} parameters"
             : "";
         string kernel = plan.IsSpecialized
-            ? $"specialized: {g.Taps} taps unrolled per input channel, tiles of {plan.OcTile} output channel(s) x 1 vector of output pixels"
-              + (plan.OcRemainderTile > 0 ? $" (+ a {plan.OcRemainderTile}-channel remainder tile)" : "")
+            ? $"specialized: {g.Taps} taps unrolled per input channel into register tiles of filters x output rows x pixel vectors"
             : "general runtime kernel, because " + plan.FallbackReason;
         string input = g.NeedsStaging
             ? $"staged per plane with a zero border of {g.PadH} row(s) x {g.PadW} column(s)" + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
             : "read in place (no padding, unit column stride): no tap is tested per pixel";
-        return new[]
+        var tiles = new System.Collections.Generic.List<string>();
+        foreach (TileShape tile in plan.Tiles)
+        {
+            tiles.Add("  " + tile.Why);
+        }
+
+        tiles.Add($"  scalar: {plan.OcTile} filter(s) x 1 pixel, for rows narrower than every vector or no SIMD");
+        string[] lines =
         {
             $"Conv2d {cin} -> {cout}, kernel {g.KernelH}x{g.KernelW}, stride {g.StrideH}x{g.StrideW}, padding {g.PadH}x{g.PadW}, dilation {g.DilationH}x{g.DilationW}, groups {g.Groups}, {(g.HasBias ? "bias" : "no bias")}",
             $"Weights   {weights}{bias}{parameters}",
@@ -105,6 +111,7 @@ internal static class LayerEmitter
             plan.IsSpecialized ? $"Input     {input}" : "Input     checked and staged by the general kernel",
             plan.IsSpecialized ? "Dispatch  " + string.Join(" -> ", System.Linq.Enumerable.Select(plan.VectorWidths, b => $"Vector{b}")) + " -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)" : "Dispatch  at run time inside the general kernel",
         };
+        return plan.IsSpecialized ? System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Concat(lines, tiles)) : lines;
     }
 
     private static void WriteClass(CodeWriter w, KernelPlan plan, LayerGeometry g)

@@ -89,9 +89,14 @@ internal static class TilePlanner
 
         double fmas = (double)r * g.Taps * f * v;
         double loads = 1.5 * inputRows.Count * g.KernelW * v + (hoist ? 0 : (double)r * g.Taps * f);
-        double loadBound = Math.Min(1, fmas / loads);
+        // Two load ports could in principle feed one load per FMA, but split lines and the stores make ~0.6 the most
+        // that sustains full FMA rate (measured by oneDNN/XNNPACK kernels and on this kind of machine).
+        double loadBound = Math.Min(1, 0.6 * fmas / loads);
         double chainBound = Math.Min(1, f * r * v / (wide ? 12.0 : 10.0));
-        return filters * columns * rows * Math.Min(loadBound, chainBound);
+        // Among tiles the model cannot tell apart, more accumulators amortize each block's fixed work (bias set-up,
+        // column clamps, stores) over more multiply-adds.
+        double amortization = 1 + 0.02 * f * r * v / (wide ? 24.0 : 12.0);
+        return filters * columns * rows * Math.Min(loadBound, chainBound) * amortization;
     }
 
     private static string Explain(TileShape t, LayerGeometry g, int lanes, int coutG, long outW, long outH, double score)

@@ -7,9 +7,13 @@
 // Out H     floor((H + 2*4 - 2*(5-1) - 1) / 1) + 1 = H
 // Out W     floor((W + 2*4 - 2*(5-1) - 1) / 1) + 1 = W
 // Receptive field 9x9: 1 + D*(K-1) per axis
-// Kernel    specialized: 25 taps unrolled per input channel, tiles of 1 output channel(s) x 1 vector of output pixels
+// Kernel    specialized: 25 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
 // Input     staged per plane with a zero border of 4 row(s) x 4 column(s): no tap is tested per pixel
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+//   Vector512: 1 filter(s) x 4 row(s) x 6 vector(s) = 24 accumulators; for 1 filter(s) per group, any width; model efficiency 0.57
+//   Vector256: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
+//   Vector128: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
+//   scalar: 1 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -25,9 +29,13 @@ namespace Demo
     /// Out H     floor((H + 2*4 - 2*(5-1) - 1) / 1) + 1 = H
     /// Out W     floor((W + 2*4 - 2*(5-1) - 1) / 1) + 1 = W
     /// Receptive field 9x9: 1 + D*(K-1) per axis
-    /// Kernel    specialized: 25 taps unrolled per input channel, tiles of 1 output channel(s) x 1 vector of output pixels
+    /// Kernel    specialized: 25 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
     /// Input     staged per plane with a zero border of 4 row(s) x 4 column(s): no tap is tested per pixel
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+    ///   Vector512: 1 filter(s) x 4 row(s) x 6 vector(s) = 24 accumulators; for 1 filter(s) per group, any width; model efficiency 0.57
+    ///   Vector256: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
+    ///   Vector128: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
+    ///   scalar: 1 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
@@ -118,7 +126,8 @@ namespace ConvGen.Generated
         // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
         // Geometry, baked in.
         private const int KH = 5, KW = 5, SH = 1, SW = 1, PH = 4, PW = 4, Groups = 16;
-        private const int Cin = 16, Cout = 16, CoutG = 1;
+        private const int Cin = 16, Cout = 16;
+        private const int CoutG = 1; // output channels (filters) per group
         private const int CinG = 1; // input channels per group
         private const int WOc = 25; // weights per filter: CinG * Kh * Kw
 
@@ -126,9 +135,10 @@ namespace ConvGen.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)
         {
-            int H = s.H, OH = o.H;
+            int H = s.H;
             int W = s.W;
             int OW = o.W; // output width
+            int OH = o.H; // output height
             nint PhaseLen = global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, 4, 1); // floats per column phase of a staged row: ceil((W + 2*4) / 1)
             nint RowStride = 1 * PhaseLen; // floats per staged row: 1 phase(s) of PhaseLen
             nint PlaneStride = (s.H + 8) * RowStride; // floats per staged plane: (H + 2*4) rows
@@ -150,271 +160,1315 @@ namespace ConvGen.Generated
                 for (int g = 0; g < Groups; g++)
                 {
                     ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
-                    int oc = g * CoutG, end = oc + CoutG;
-                    for (; oc + 1 <= end; oc += 1)
+                    // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
+                    if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile1(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                        }
+                        Group_V512(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else if (Vector256.IsHardwareAccelerated && OW >= 8)
+                    {
+                        Group_V256(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else if (Vector128.IsHardwareAccelerated && OW >= 4)
+                    {
+                        Group_V128(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                     }
                 }
             }
         }
 
-        /// <summary>One output row of 1 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile1(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        /// <summary>One group with Vector512: tiles of 1 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
+            int end = oc + CoutG;
+            for (; oc + 1 <= end; oc += 1)
             {
-                Tile1_V512(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
+                F1R4V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
-            {
-                Tile1_V256(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile1_V128(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
-            }
-            Tile1_Scalar(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
         }
 
-        /// <summary>1 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>1 filter(s) over the whole plane, 4 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_V512(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R4V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F1R1V6_V512(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            for (int oh = 0; oh < OH; oh += 4)
+            {
+                nint row = Math.Min(oh, OH - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
+                {
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_1_2 = bias0; Vector512<float> a0_1_3 = bias0; Vector512<float> a0_1_4 = bias0; Vector512<float> a0_1_5 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_2_1 = bias0; Vector512<float> a0_2_2 = bias0; Vector512<float> a0_2_3 = bias0; Vector512<float> a0_2_4 = bias0; Vector512<float> a0_2_5 = bias0; Vector512<float> a0_3_0 = bias0; Vector512<float> a0_3_1 = bias0; Vector512<float> a0_3_2 = bias0; Vector512<float> a0_3_3 = bias0; Vector512<float> a0_3_4 = bias0; Vector512<float> a0_3_5 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 4)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 4)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 4)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 4));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 6)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 6)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 6)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 6)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 6));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 8)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 8)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 8)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 8)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 8));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        // Input row +2, read by output row/kernel row r0/ky1, r2/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        // Input row +3, read by output row/kernel row r1/ky1, r3/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 3 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 3 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 3 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 3 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 3 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (3 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (3 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (3 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (3 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (3 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (3 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (3 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (3 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (3 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (3 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (3 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (3 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (3 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (3 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (3 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (3 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        // Input row +4, read by output row/kernel row r0/ky2, r2/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 4 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 4 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 4 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 4 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 4 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        // Input row +5, read by output row/kernel row r1/ky2, r3/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 5 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 5 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 5 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 5 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 5 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (5 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (5 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (5 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (5 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (5 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (5 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (5 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (5 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (5 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (5 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (5 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (5 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (5 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (5 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (5 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (5 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        // Input row +6, read by output row/kernel row r0/ky3, r2/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 6 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 6 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 6 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 6 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 6 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        // Input row +7, read by output row/kernel row r1/ky3, r3/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 7 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 7 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 7 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 7 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 7 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 7 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (7 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (7 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (7 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (7 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 16));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (7 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (7 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (7 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (7 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 17));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (7 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (7 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (7 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (7 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 18));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (7 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (7 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (7 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (7 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 19));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        // Input row +8, read by output row/kernel row r0/ky4, r2/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 8 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 8 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 8 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 8 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 8 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 16));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 17));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 18));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 19));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        // Input row +9, read by output row/kernel row r1/ky4, r3/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 9 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 9 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 9 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 9 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 9 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 9 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 20));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (9 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (9 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (9 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (9 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 21));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 16));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (9 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (9 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (9 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (9 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 22));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 17));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (9 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (9 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (9 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (9 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 23));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 18));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (9 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (9 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (9 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (9 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 24));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 19));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        // Input row +10, read by output row/kernel row r2/ky4.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 10 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 10 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 10 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 10 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 10 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 10 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 20));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (10 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (10 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (10 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (10 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 21));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (10 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (10 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (10 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (10 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 22));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (10 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (10 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (10 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (10 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 23));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (10 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (10 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (10 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (10 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 24));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k); a0_2_2 = VectorFma.MultiplyAdd(a0_2_2, x2, k); a0_2_3 = VectorFma.MultiplyAdd(a0_2_3, x3, k); a0_2_4 = VectorFma.MultiplyAdd(a0_2_4, x4, k); a0_2_5 = VectorFma.MultiplyAdd(a0_2_5, x5, k);
+                        // Input row +11, read by output row/kernel row r3/ky4.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 11 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 11 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 11 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 11 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 11 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 11 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 20));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (11 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (11 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (11 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (11 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 21));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (11 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (11 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (11 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (11 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 22));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (11 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (11 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (11 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (11 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 23));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (11 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (11 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (11 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (11 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 24));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k); a0_3_2 = VectorFma.MultiplyAdd(a0_3_2, x2, k); a0_3_3 = VectorFma.MultiplyAdd(a0_3_3, x3, k); a0_3_4 = VectorFma.MultiplyAdd(a0_3_4, x4, k); a0_3_5 = VectorFma.MultiplyAdd(a0_3_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OW)); a0_1_2.StoreUnsafe(ref yr, (nuint)(c2 + OW)); a0_1_3.StoreUnsafe(ref yr, (nuint)(c3 + OW)); a0_1_4.StoreUnsafe(ref yr, (nuint)(c4 + OW)); a0_1_5.StoreUnsafe(ref yr, (nuint)(c5 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OW)); a0_2_2.StoreUnsafe(ref yr, (nuint)(c2 + 2 * OW)); a0_2_3.StoreUnsafe(ref yr, (nuint)(c3 + 2 * OW)); a0_2_4.StoreUnsafe(ref yr, (nuint)(c4 + 2 * OW)); a0_2_5.StoreUnsafe(ref yr, (nuint)(c5 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW)); a0_3_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OW)); a0_3_2.StoreUnsafe(ref yr, (nuint)(c2 + 3 * OW)); a0_3_3.StoreUnsafe(ref yr, (nuint)(c3 + 3 * OW)); a0_3_4.StoreUnsafe(ref yr, (nuint)(c4 + 3 * OW)); a0_3_5.StoreUnsafe(ref yr, (nuint)(c5 + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512<float>.Zero;
-            for (int step = 0; step < OW; step += 16)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
                 {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..4, 1 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 1)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 4));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 2)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 6));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 3)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 8));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 4)));
-                    // Row ky=1: taps kx=0..4, 1 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 2 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 5)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 6)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 7)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 8)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 9)));
-                    // Row ky=2: taps kx=0..4, 1 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 4 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 10)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 11)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 12)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 13)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 14)));
-                    // Row ky=3: taps kx=0..4, 1 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 6 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 15)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 16)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 17)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 18)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 19)));
-                    // Row ky=4: taps kx=0..4, 1 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 8 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 20)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 21)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 22)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 23)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 24)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 25);
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 4)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 4)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 4)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 4));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 6)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 6)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 6)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 6)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 6));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 8)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 8)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 8)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 8)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 8));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        // Input row +2, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        // Input row +4, read by output row/kernel row r0/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 4 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 4 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 4 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 4 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 4 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (4 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (4 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (4 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (4 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        // Input row +6, read by output row/kernel row r0/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 6 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 6 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 6 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 6 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 6 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (6 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (6 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (6 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (6 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        // Input row +8, read by output row/kernel row r0/ky4.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 8 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 8 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 8 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 8 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 8 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 4))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 4))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 4))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 4))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 4)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 6))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 6))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 6))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 6))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 6)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 8))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (8 * RowStride + 8))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (8 * RowStride + 8))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (8 * RowStride + 8))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (8 * RowStride + 8)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
             }
         }
 
-        /// <summary>1 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector256: tiles of 1 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 1 <= end; oc += 1)
+            {
+                F1R4V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+        }
+
+        /// <summary>1 filter(s) over the whole plane, 4 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_V256(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R4V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F1R1V2_V256(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            for (int oh = 0; oh < OH; oh += 4)
+            {
+                nint row = Math.Min(oh, OH - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_1_0 = bias0; Vector256<float> a0_1_1 = bias0; Vector256<float> a0_2_0 = bias0; Vector256<float> a0_2_1 = bias0; Vector256<float> a0_3_0 = bias0; Vector256<float> a0_3_1 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 6));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 8));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky1, r2/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +3, read by output row/kernel row r1/ky1, r3/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 3 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +4, read by output row/kernel row r0/ky2, r2/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 4 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +5, read by output row/kernel row r1/ky2, r3/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 5 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +6, read by output row/kernel row r0/ky3, r2/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 6 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +7, read by output row/kernel row r1/ky3, r3/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 7 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 7 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +8, read by output row/kernel row r0/ky4, r2/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 8 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +9, read by output row/kernel row r1/ky4, r3/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 9 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 9 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +10, read by output row/kernel row r2/ky4.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 10 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 10 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +11, read by output row/kernel row r3/ky4.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 11 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 11 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW)); a0_3_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256<float>.Zero;
-            for (int step = 0; step < OW; step += 8)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
                 {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..4, 1 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 1)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 4));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 2)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 6));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 3)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 8));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 4)));
-                    // Row ky=1: taps kx=0..4, 1 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 2 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 5)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 6)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 7)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 8)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 9)));
-                    // Row ky=2: taps kx=0..4, 1 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 4 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 10)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 11)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 12)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 13)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 14)));
-                    // Row ky=3: taps kx=0..4, 1 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 6 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 15)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 16)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 17)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 18)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 19)));
-                    // Row ky=4: taps kx=0..4, 1 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 8 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 20)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 21)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 22)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 23)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 24)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 25);
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 6));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 8));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +4, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 4 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +6, read by output row/kernel row r0/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 6 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +8, read by output row/kernel row r0/ky4.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 8 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
             }
         }
 
-        /// <summary>1 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector128: tiles of 1 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 1 <= end; oc += 1)
+            {
+                F1R4V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+        }
+
+        /// <summary>1 filter(s) over the whole plane, 4 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_V128(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R4V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F1R1V2_V128(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            for (int oh = 0; oh < OH; oh += 4)
+            {
+                nint row = Math.Min(oh, OH - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0; Vector128<float> a0_1_0 = bias0; Vector128<float> a0_1_1 = bias0; Vector128<float> a0_2_0 = bias0; Vector128<float> a0_2_1 = bias0; Vector128<float> a0_3_0 = bias0; Vector128<float> a0_3_1 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 6));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 8));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky1, r2/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +3, read by output row/kernel row r1/ky1, r3/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 3 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (3 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +4, read by output row/kernel row r0/ky2, r2/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 4 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +5, read by output row/kernel row r1/ky2, r3/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 5 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (5 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +6, read by output row/kernel row r0/ky3, r2/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 6 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +7, read by output row/kernel row r1/ky3, r3/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 7 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 7 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (7 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +8, read by output row/kernel row r0/ky4, r2/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 8 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +9, read by output row/kernel row r1/ky4, r3/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 9 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 9 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (9 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        // Input row +10, read by output row/kernel row r2/ky4.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 10 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 10 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (10 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        // Input row +11, read by output row/kernel row r3/ky4.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 11 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 11 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (11 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k); a0_3_1 = VectorFma.MultiplyAdd(a0_3_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW)); a0_3_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128<float>.Zero;
-            for (int step = 0; step < OW; step += 4)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
                 {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..4, 1 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 1)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 4));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 2)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 6));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 3)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 8));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 4)));
-                    // Row ky=1: taps kx=0..4, 1 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 2 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 5)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 6)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 7)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 8)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 9)));
-                    // Row ky=2: taps kx=0..4, 1 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 4 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 10)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 11)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 12)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 13)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (4 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 14)));
-                    // Row ky=3: taps kx=0..4, 1 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 6 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 15)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 16)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 17)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 18)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (6 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 19)));
-                    // Row ky=4: taps kx=0..4, 1 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 8 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 20)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 2)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 21)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 4)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 22)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 6)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 23)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (8 * RowStride + 8)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 24)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 25);
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 6));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 8));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +4, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 4 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (4 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +6, read by output row/kernel row r0/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 6 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (6 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        // Input row +8, read by output row/kernel row r0/ky4.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 8 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (8 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 1 <= end; oc += 1)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile1_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>1 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void Tile1_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             for (nint ow = 0; ow < OW; ow++)
             {

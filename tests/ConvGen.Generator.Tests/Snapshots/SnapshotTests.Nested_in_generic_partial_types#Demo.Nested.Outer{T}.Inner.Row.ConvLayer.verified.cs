@@ -7,9 +7,13 @@
 // Out H     floor((H + 2*0 - 1*(1-1) - 1) / 1) + 1 = H
 // Out W     floor((W + 2*1 - 1*(3-1) - 1) / 1) + 1 = W
 // Receptive field 1x3: 1 + D*(K-1) per axis
-// Kernel    specialized: 3 taps unrolled per input channel, tiles of 2 output channel(s) x 1 vector of output pixels
+// Kernel    specialized: 3 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
 // Input     staged per plane with a zero border of 0 row(s) x 1 column(s): no tap is tested per pixel
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+//   Vector512: 2 filter(s) x 2 row(s) x 6 vector(s) = 24 accumulators; for 2 filter(s) per group, any width; model efficiency 0.67
+//   Vector256: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
+//   Vector128: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
+//   scalar: 2 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -29,9 +33,13 @@ namespace Demo.Nested
             /// Out H     floor((H + 2*0 - 1*(1-1) - 1) / 1) + 1 = H
             /// Out W     floor((W + 2*1 - 1*(3-1) - 1) / 1) + 1 = W
             /// Receptive field 1x3: 1 + D*(K-1) per axis
-            /// Kernel    specialized: 3 taps unrolled per input channel, tiles of 2 output channel(s) x 1 vector of output pixels
+            /// Kernel    specialized: 3 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
             /// Input     staged per plane with a zero border of 0 row(s) x 1 column(s): no tap is tested per pixel
             /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+            ///   Vector512: 2 filter(s) x 2 row(s) x 6 vector(s) = 24 accumulators; for 2 filter(s) per group, any width; model efficiency 0.67
+            ///   Vector256: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
+            ///   Vector128: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
+            ///   scalar: 2 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
             /// </code>
             /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
@@ -124,7 +132,8 @@ namespace ConvGen.Generated
         // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
         // Geometry, baked in.
         private const int KH = 1, KW = 3, SH = 1, SW = 1, PH = 0, PW = 1, Groups = 1;
-        private const int Cin = 2, Cout = 2, CoutG = 2;
+        private const int Cin = 2, Cout = 2;
+        private const int CoutG = 2; // output channels (filters) per group
         private const int CinG = 2; // input channels per group
         private const int WOc = 6; // weights per filter: CinG * Kh * Kw
 
@@ -132,9 +141,10 @@ namespace ConvGen.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)
         {
-            int H = s.H, OH = o.H;
+            int H = s.H;
             int W = s.W;
             int OW = o.W; // output width
+            int OH = o.H; // output height
             nint PhaseLen = global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, 1, 1); // floats per column phase of a staged row: ceil((W + 2*1) / 1)
             nint RowStride = 1 * PhaseLen; // floats per staged row: 1 phase(s) of PhaseLen
             nint PlaneStride = (s.H + 0) * RowStride; // floats per staged plane: (H + 2*0) rows
@@ -156,142 +166,280 @@ namespace ConvGen.Generated
                 for (int g = 0; g < 1; g++) // one group
                 {
                     ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
-                    int oc = g * CoutG, end = oc + CoutG;
-                    for (; oc + 2 <= end; oc += 2)
+                    // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
+                    if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile2(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                        }
+                        Group_V512(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else if (Vector256.IsHardwareAccelerated && OW >= 8)
+                    {
+                        Group_V256(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else if (Vector128.IsHardwareAccelerated && OW >= 4)
+                    {
+                        Group_V128(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                     }
                 }
             }
         }
 
-        /// <summary>One output row of 2 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile2(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        /// <summary>One group with Vector512: tiles of 2 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
+            int end = oc + CoutG;
+            for (; oc + 2 <= end; oc += 2)
             {
-                Tile2_V512(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
+                F2R2V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
-            {
-                Tile2_V256(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile2_V128(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
-            }
-            Tile2_Scalar(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
         }
 
-        /// <summary>2 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>2 filter(s) over the whole plane, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile2_V512(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 2)
+            {
+                F2R1V6_V512(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            for (int oh = 0; oh < OH; oh += 2)
+            {
+                nint row = Math.Min(oh, OH - 2); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
+                {
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_1_2 = bias0; Vector512<float> a0_1_3 = bias0; Vector512<float> a0_1_4 = bias0; Vector512<float> a0_1_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1; Vector512<float> a1_1_2 = bias1; Vector512<float> a1_1_3 = bias1; Vector512<float> a1_1_4 = bias1; Vector512<float> a1_1_5 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 1)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 1)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k); a1_1_2 = VectorFma.MultiplyAdd(a1_1_2, x2, k); a1_1_3 = VectorFma.MultiplyAdd(a1_1_3, x3, k); a1_1_4 = VectorFma.MultiplyAdd(a1_1_4, x4, k); a1_1_5 = VectorFma.MultiplyAdd(a1_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 1))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 1))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 1))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k); a1_1_2 = VectorFma.MultiplyAdd(a1_1_2, x2, k); a1_1_3 = VectorFma.MultiplyAdd(a1_1_3, x3, k); a1_1_4 = VectorFma.MultiplyAdd(a1_1_4, x4, k); a1_1_5 = VectorFma.MultiplyAdd(a1_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k); a1_1_2 = VectorFma.MultiplyAdd(a1_1_2, x2, k); a1_1_3 = VectorFma.MultiplyAdd(a1_1_3, x3, k); a1_1_4 = VectorFma.MultiplyAdd(a1_1_4, x4, k); a1_1_5 = VectorFma.MultiplyAdd(a1_1_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OW)); a0_1_2.StoreUnsafe(ref yr, (nuint)(c2 + OW)); a0_1_3.StoreUnsafe(ref yr, (nuint)(c3 + OW)); a0_1_4.StoreUnsafe(ref yr, (nuint)(c4 + OW)); a0_1_5.StoreUnsafe(ref yr, (nuint)(c5 + OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane + OW)); a1_1_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane + OW)); a1_1_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane + OW)); a1_1_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane + OW)); a1_1_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane + OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
-            for (int step = 0; step < OW; step += 16)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0; Vector512<float> acc1 = bias1;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
                 {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..2, 2 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 6)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 7)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 8)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 3);
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 1)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 1)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
             }
         }
 
-        /// <summary>2 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector256: tiles of 2 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 2 <= end; oc += 2)
+            {
+                F2R1V4_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+        }
+
+        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile2_V256(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
-            for (int step = 0; step < OW; step += 8)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0; Vector256<float> acc1 = bias1;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 32)
                 {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..2, 2 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 6)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 7)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 8)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 3);
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8); nint c2 = Math.Min(ow + 16, OW - 8); nint c3 = Math.Min(ow + 24, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_0_2 = bias0; Vector256<float> a0_0_3 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1; Vector256<float> a1_0_2 = bias1; Vector256<float> a1_0_3 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> x2; Vector256<float> x3; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector256.LoadUnsafe(ref xc, (nuint)(c3));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector256.LoadUnsafe(ref xc, (nuint)(c3 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector256.LoadUnsafe(ref xc, (nuint)(c3 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
             }
         }
 
-        /// <summary>2 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector128: tiles of 2 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 2 <= end; oc += 2)
+            {
+                F2R1V4_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+        }
+
+        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile2_V128(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
-            for (int step = 0; step < OW; step += 4)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0; Vector128<float> acc1 = bias1;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
                 {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..2, 2 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 6)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 7)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 8)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 3);
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4); nint c2 = Math.Min(ow + 8, OW - 4); nint c3 = Math.Min(ow + 12, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0; Vector128<float> a0_0_2 = bias0; Vector128<float> a0_0_3 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1; Vector128<float> a1_0_2 = bias1; Vector128<float> a1_0_3 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> x2; Vector128<float> x3; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector128.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector128.LoadUnsafe(ref xc, (nuint)(c3));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector128.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector128.LoadUnsafe(ref xc, (nuint)(c3 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector128.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector128.LoadUnsafe(ref xc, (nuint)(c3 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 2 <= end; oc += 2)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile2_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>2 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile2_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void Tile2_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             for (nint ow = 0; ow < OW; ow++)
             {

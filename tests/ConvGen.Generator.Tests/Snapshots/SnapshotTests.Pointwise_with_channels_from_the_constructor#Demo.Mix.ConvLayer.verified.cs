@@ -7,9 +7,13 @@
 // Out H     floor((H + 2*0 - 1*(1-1) - 1) / 1) + 1 = H
 // Out W     floor((W + 2*0 - 1*(1-1) - 1) / 1) + 1 = W
 // Receptive field 1x1: 1 + D*(K-1) per axis
-// Kernel    specialized: 1 taps unrolled per input channel, tiles of 4 output channel(s) x 1 vector of output pixels (+ a 1-channel remainder tile)
+// Kernel    specialized: 1 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
 // Input     read in place (no padding, unit column stride): no tap is tested per pixel
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+//   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width; model efficiency 1.02
+//   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
+//   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
+//   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -25,9 +29,13 @@ namespace Demo
     /// Out H     floor((H + 2*0 - 1*(1-1) - 1) / 1) + 1 = H
     /// Out W     floor((W + 2*0 - 1*(1-1) - 1) / 1) + 1 = W
     /// Receptive field 1x1: 1 + D*(K-1) per axis
-    /// Kernel    specialized: 1 taps unrolled per input channel, tiles of 4 output channel(s) x 1 vector of output pixels (+ a 1-channel remainder tile)
+    /// Kernel    specialized: 1 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
     /// Input     read in place (no padding, unit column stride): no tap is tested per pixel
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+    ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width; model efficiency 1.02
+    ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
+    ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
+    ///   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
@@ -123,10 +131,12 @@ namespace ConvGen.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)
         {
-            int Cin = s.C, Cout = o.C, CoutG = Cout / Groups;
-            int H = s.H, OH = o.H;
+            int Cin = s.C, Cout = o.C;
+            int H = s.H;
             int W = s.W;
             int OW = o.W; // output width
+            int OH = o.H; // output height
+            int CoutG = o.C / 1; // output channels (filters) per group
             nint PhaseLen = s.W; // input row length
             nint RowStride = s.W; // floats per input row
             nint PlaneStride = s.H * (nint)s.W; // floats per input plane
@@ -144,149 +154,343 @@ namespace ConvGen.Generated
                 for (int g = 0; g < 1; g++) // one group
                 {
                     ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
-                    int oc = g * CoutG, end = oc + CoutG;
-                    for (; oc + 4 <= end; oc += 4)
+                    // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
+                    if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile4(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                        }
+                        Group_V512(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                     }
-                    for (; oc + 1 <= end; oc += 1)
+                    else if (Vector256.IsHardwareAccelerated && OW >= 8)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile1(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                        }
+                        Group_V256(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    }
+                    else if (Vector128.IsHardwareAccelerated && OW >= 4)
+                    {
+                        Group_V128(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                     }
                 }
             }
         }
 
-        /// <summary>One output row of 4 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile4(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        /// <summary>One group with Vector512: tiles of 4 filter(s), then single filter(s) left over.</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
+            int end = oc + CoutG;
+            for (; oc + 4 <= end; oc += 4)
             {
-                Tile4_V512(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                return;
+                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
+            for (; oc < end; oc++) // filters after the full tiles, one at a time
             {
-                Tile4_V256(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                return;
+                F1R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile4_V128(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                return;
-            }
-            Tile4_Scalar(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
         }
 
-        /// <summary>4 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>4 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_V512(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
             Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
             Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
-            for (int step = 0; step < OW; step += 16)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0; Vector512<float> acc1 = bias1; Vector512<float> acc2 = bias2; Vector512<float> acc3 = bias3;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
                 {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..0, 4 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, WOc)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 2 * WOc)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 3 * WOc)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 1);
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_0_2 = bias2; Vector512<float> a2_0_3 = bias2; Vector512<float> a2_0_4 = bias2; Vector512<float> a2_0_5 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_0_2 = bias3; Vector512<float> a3_0_3 = bias3; Vector512<float> a3_0_4 = bias3; Vector512<float> a3_0_5 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, WOc));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2 * WOc));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3 * WOc));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 1);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane)); a2_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 2 * OutPlane)); a2_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 2 * OutPlane)); a2_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 2 * OutPlane)); a2_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane)); a3_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 3 * OutPlane)); a3_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 3 * OutPlane)); a3_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 3 * OutPlane)); a3_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 3 * OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 2 * OutPlane));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 3 * OutPlane));
             }
         }
 
-        /// <summary>4 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_V256(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            for (int oh = 0; oh < OH; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
+                {
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 1);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                }
+            }
+        }
+
+        /// <summary>One group with Vector256: tiles of 6 filter(s), then single filter(s) left over.</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        {
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
+            {
+                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+            }
+            for (; oc < end; oc++) // filters after the full tiles, one at a time
+            {
+                F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+            }
+        }
+
+        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
             Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
             Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
-            for (int step = 0; step < OW; step += 8)
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0; Vector256<float> acc1 = bias1; Vector256<float> acc2 = bias2; Vector256<float> acc3 = bias3;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
                 {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..0, 4 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, WOc)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 2 * WOc)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 3 * WOc)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 1);
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
+                    Vector256<float> a3_0_0 = bias3; Vector256<float> a3_0_1 = bias3;
+                    Vector256<float> a4_0_0 = bias4; Vector256<float> a4_0_1 = bias4;
+                    Vector256<float> a5_0_0 = bias5; Vector256<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, WOc));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2 * WOc));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3 * WOc));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4 * WOc));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5 * WOc));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 1);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 5 * OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 2 * OutPlane));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 3 * OutPlane));
             }
         }
 
-        /// <summary>4 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_V128(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            for (int oh = 0; oh < OH; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 1);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                }
+            }
+        }
+
+        /// <summary>One group with Vector128: tiles of 6 filter(s), then single filter(s) left over.</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        {
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
+            {
+                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+            }
+            for (; oc < end; oc++) // filters after the full tiles, one at a time
+            {
+                F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+            }
+        }
+
+        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
             Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
             Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
-            for (int step = 0; step < OW; step += 4)
+            Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
+            Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0; Vector128<float> acc1 = bias1; Vector128<float> acc2 = bias2; Vector128<float> acc3 = bias3;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
                 {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..0, 4 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, WOc)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 2 * WOc)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 3 * WOc)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 1);
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    Vector128<float> a4_0_0 = bias4; Vector128<float> a4_0_1 = bias4;
+                    Vector128<float> a5_0_0 = bias5; Vector128<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, WOc));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2 * WOc));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3 * WOc));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4 * WOc));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5 * WOc));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 1);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 5 * OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 2 * OutPlane));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 3 * OutPlane));
+            }
+        }
+
+        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            for (int oh = 0; oh < OH; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 1);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        {
+            int end = oc + CoutG;
+            for (; oc + 4 <= end; oc += 4)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile4_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
+            }
+            for (; oc + 1 <= end; oc += 1)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile1_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
             }
         }
 
         /// <summary>4 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Tile4_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (nint ow = 0; ow < OW; ow++)
             {
@@ -309,103 +513,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>One output row of 1 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile1(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
-        {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
-            {
-                Tile1_V512(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
-            {
-                Tile1_V256(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile1_V128(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                return;
-            }
-            Tile1_Scalar(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-        }
-
-        /// <summary>1 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_V512(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
-        {
-            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
-            for (int step = 0; step < OW; step += 16)
-            {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
-                {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..0, 1 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 1);
-                }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-            }
-        }
-
-        /// <summary>1 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_V256(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
-        {
-            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
-            for (int step = 0; step < OW; step += 8)
-            {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
-                {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..0, 1 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 1);
-                }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-            }
-        }
-
-        /// <summary>1 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_V128(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
-        {
-            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
-            for (int step = 0; step < OW; step += 4)
-            {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
-                {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..0, 1 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 1);
-                }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-            }
-        }
-
         /// <summary>1 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Tile1_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (nint ow = 0; ow < OW; ow++)
             {

@@ -7,9 +7,13 @@
 // Out H     floor((28 + 2*1 - 1*(3-1) - 1) / 1) + 1 = 28
 // Out W     floor((28 + 2*1 - 1*(3-1) - 1) / 1) + 1 = 28
 // Receptive field 3x3: 1 + D*(K-1) per axis
-// Kernel    specialized: 9 taps unrolled per input channel, tiles of 8 output channel(s) x 1 vector of output pixels (+ a 4-channel remainder tile)
+// Kernel    specialized: 9 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
 // Input     staged per plane with a zero border of 1 row(s) x 1 column(s): no tap is tested per pixel
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+//   Vector512: 6 filter(s) x 2 row(s) x 2 vector(s) = 24 accumulators; for 12 filter(s) per group, OW = 28 = 2 vector(s) of 16, OH = 28; model efficiency 0.80
+//   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 4 vector(s) of 8, OH = 28; model efficiency 0.71
+//   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 7 vector(s) of 4, OH = 28; model efficiency 0.71
+//   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -25,9 +29,13 @@ namespace Demo
     /// Out H     floor((28 + 2*1 - 1*(3-1) - 1) / 1) + 1 = 28
     /// Out W     floor((28 + 2*1 - 1*(3-1) - 1) / 1) + 1 = 28
     /// Receptive field 3x3: 1 + D*(K-1) per axis
-    /// Kernel    specialized: 9 taps unrolled per input channel, tiles of 8 output channel(s) x 1 vector of output pixels (+ a 4-channel remainder tile)
+    /// Kernel    specialized: 9 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
     /// Input     staged per plane with a zero border of 1 row(s) x 1 column(s): no tap is tested per pixel
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+    ///   Vector512: 6 filter(s) x 2 row(s) x 2 vector(s) = 24 accumulators; for 12 filter(s) per group, OW = 28 = 2 vector(s) of 16, OH = 28; model efficiency 0.80
+    ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 4 vector(s) of 8, OH = 28; model efficiency 0.71
+    ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 7 vector(s) of 4, OH = 28; model efficiency 0.71
+    ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
@@ -126,10 +134,12 @@ namespace ConvGen.Generated
         // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
         // Geometry, baked in.
         private const int KH = 3, KW = 3, SH = 1, SW = 1, PH = 1, PW = 1, Groups = 1;
-        private const int Cin = 4, Cout = 12, CoutG = 12;
-        private const int H = 28, OH = 28;
+        private const int Cin = 4, Cout = 12;
+        private const int H = 28;
         private const int W = 28;
         private const int OW = 28; // output width
+        private const int OH = 28; // output height
+        private const int CoutG = 12; // output channels (filters) per group
         private const nint PhaseLen = 30; // floats per column phase of a staged row: ceil((W + 2*1) / 1)
         private const nint RowStride = 30; // floats per staged row: 1 phase(s) of PhaseLen
         private const nint PlaneStride = 900; // floats per staged plane: (H + 2*1) rows
@@ -158,50 +168,40 @@ namespace ConvGen.Generated
                 for (int g = 0; g < 1; g++) // one group
                 {
                     ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
-                    int oc = g * CoutG, end = oc + CoutG;
-                    for (; oc + 8 <= end; oc += 8)
+                    // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
+                    if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile8(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
-                        }
+                        Group_V512(ref xg, ref w0, ref y0, ref b0, g * CoutG);
                     }
-                    if (oc + 4 <= end) // the 4 filter(s) left after the full tiles
+                    else if (Vector256.IsHardwareAccelerated && OW >= 8)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile4(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
-                        }
+                        Group_V256(ref xg, ref w0, ref y0, ref b0, g * CoutG);
+                    }
+                    else if (Vector128.IsHardwareAccelerated && OW >= 4)
+                    {
+                        Group_V128(ref xg, ref w0, ref y0, ref b0, g * CoutG);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG);
                     }
                 }
             }
         }
 
-        /// <summary>One output row of 8 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile8(ref float x, ref float w, ref float y, ref float b)
+        /// <summary>One group with Vector512: tiles of 6 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc)
         {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
             {
-                Tile8_V512(ref x, ref w, ref y, ref b);
-                return;
+                F6R2V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc));
             }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
-            {
-                Tile8_V256(ref x, ref w, ref y, ref b);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile8_V128(ref x, ref w, ref y, ref b);
-                return;
-            }
-            Tile8_Scalar(ref x, ref w, ref y, ref b);
         }
 
-        /// <summary>8 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>6 filter(s) over the whole plane, 2 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_V512(ref float x, ref float w, ref float y, ref float b)
+        private static void F6R2V2_V512(ref float x, ref float w, ref float y, ref float b)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
@@ -209,118 +209,289 @@ namespace ConvGen.Generated
             Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
             Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
             Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
-            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
-            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
-            for (int step = 0; step < OW; step += 16)
+            for (int oh = 0; oh < OH; oh += 2)
             {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0; Vector512<float> acc1 = bias1; Vector512<float> acc2 = bias2; Vector512<float> acc3 = bias3; Vector512<float> acc4 = bias4; Vector512<float> acc5 = bias5; Vector512<float> acc6 = bias6; Vector512<float> acc7 = bias7;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = Math.Min(oh, OH - 2); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 32)
                 {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..2, 8 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 36)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 72)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 108)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 144)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 180)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 216)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 252)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 37)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 73)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 109)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 145)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 181)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 217)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 253)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 38)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 74)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 110)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 146)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 182)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 218)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 254)));
-                    // Row ky=1: taps kx=0..2, 8 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 30));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 39)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 75)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 111)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 147)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 183)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 219)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 255)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 31));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 40)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 76)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 112)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 148)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 184)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 220)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 256)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 32));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 41)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 77)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 113)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 149)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 185)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 221)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 257)));
-                    // Row ky=2: taps kx=0..2, 8 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 60));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 42)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 78)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 114)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 150)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 186)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 222)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 258)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 61));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 43)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 79)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 115)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 151)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 187)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 223)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 259)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 62));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 44)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 80)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 116)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 152)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 188)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 224)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 260)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_1_1 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_1_0 = bias3; Vector512<float> a3_1_1 = bias3;
+                    Vector512<float> a4_0_0 = bias4; Vector512<float> a4_0_1 = bias4; Vector512<float> a4_1_0 = bias4; Vector512<float> a4_1_1 = bias4;
+                    Vector512<float> a5_0_0 = bias5; Vector512<float> a5_0_1 = bias5; Vector512<float> a5_1_0 = bias5; Vector512<float> a5_1_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 36));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 72));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 108));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 144));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 180));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 37));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 73));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 109));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 145));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 181));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 38));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 74));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 110));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 146));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 182));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 30)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 30));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 39));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 75));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 111));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 147));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 183));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 36));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 72));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 108));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 144));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 180));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 31)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 31));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 40));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 76));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 112));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 148));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 184));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 37));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 73));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 109));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 145));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 181));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 41));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 77));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 113));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 149));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 185));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 38));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 74));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 110));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 146));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 182));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2, r1/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 60)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 60));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 42));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 78));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 114));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 150));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 186));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 39));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 75));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 111));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 147));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 183));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 61)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 61));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 43));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 79));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 115));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 151));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 187));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 40));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 76));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 112));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 148));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 184));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 62)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 62));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 44));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 80));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 116));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 152));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 188));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 41));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 77));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 113));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 149));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 185));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        // Input row +3, read by output row/kernel row r1/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 90)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 90));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 42));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 78));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 114));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 150));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 186));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 91)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 91));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 43));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 79));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 115));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 151));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 187));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 92)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 92));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 44));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 80));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 116));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 152));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 188));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 28)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 28));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 784)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 784));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 784 + 28)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 784 + 28));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1568)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1568));
+                    a2_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 1568 + 28)); a2_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 1568 + 28));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2352)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2352));
+                    a3_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 2352 + 28)); a3_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 2352 + 28));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3136)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3136));
+                    a4_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 3136 + 28)); a4_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 3136 + 28));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3920)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3920));
+                    a5_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 3920 + 28)); a5_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 3920 + 28));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + 784));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 1568));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 2352));
-                acc4.StoreUnsafe(ref y, (nuint)(ow + 3136));
-                acc5.StoreUnsafe(ref y, (nuint)(ow + 3920));
-                acc6.StoreUnsafe(ref y, (nuint)(ow + 4704));
-                acc7.StoreUnsafe(ref y, (nuint)(ow + 5488));
             }
         }
 
-        /// <summary>8 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector256: tiles of 6 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc)
+        {
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
+            {
+                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc));
+            }
+        }
+
+        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_V256(ref float x, ref float w, ref float y, ref float b)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -328,118 +499,171 @@ namespace ConvGen.Generated
             Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
             Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
             Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
-            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
-            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
-            for (int step = 0; step < OW; step += 8)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0; Vector256<float> acc1 = bias1; Vector256<float> acc2 = bias2; Vector256<float> acc3 = bias3; Vector256<float> acc4 = bias4; Vector256<float> acc5 = bias5; Vector256<float> acc6 = bias6; Vector256<float> acc7 = bias7;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
                 {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..2, 8 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 36)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 72)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 108)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 144)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 180)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 216)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 252)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 37)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 73)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 109)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 145)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 181)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 217)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 253)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 38)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 74)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 110)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 146)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 182)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 218)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 254)));
-                    // Row ky=1: taps kx=0..2, 8 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 30));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 39)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 75)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 111)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 147)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 183)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 219)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 255)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 31));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 40)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 76)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 112)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 148)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 184)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 220)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 256)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 32));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 41)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 77)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 113)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 149)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 185)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 221)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 257)));
-                    // Row ky=2: taps kx=0..2, 8 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 60));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 42)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 78)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 114)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 150)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 186)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 222)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 258)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 61));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 43)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 79)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 115)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 151)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 187)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 223)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 259)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 62));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 44)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 80)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 116)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 152)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 188)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 224)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 260)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
+                    Vector256<float> a3_0_0 = bias3; Vector256<float> a3_0_1 = bias3;
+                    Vector256<float> a4_0_0 = bias4; Vector256<float> a4_0_1 = bias4;
+                    Vector256<float> a5_0_0 = bias5; Vector256<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 36));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 72));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 108));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 144));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 180));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 37));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 73));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 109));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 145));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 181));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 38));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 74));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 110));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 146));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 182));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 30)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 30));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 39));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 75));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 111));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 147));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 183));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 31)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 31));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 40));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 76));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 112));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 148));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 184));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 41));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 77));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 113));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 149));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 185));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 60)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 60));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 42));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 78));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 114));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 150));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 186));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 61)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 61));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 43));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 79));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 115));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 151));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 187));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 62)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 62));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 44));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 80));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 116));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 152));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 188));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 784)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 784));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1568)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1568));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2352)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2352));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3136)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3136));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3920)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3920));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + 784));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 1568));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 2352));
-                acc4.StoreUnsafe(ref y, (nuint)(ow + 3136));
-                acc5.StoreUnsafe(ref y, (nuint)(ow + 3920));
-                acc6.StoreUnsafe(ref y, (nuint)(ow + 4704));
-                acc7.StoreUnsafe(ref y, (nuint)(ow + 5488));
             }
         }
 
-        /// <summary>8 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector128: tiles of 6 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc)
+        {
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
+            {
+                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc));
+            }
+        }
+
+        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_V128(ref float x, ref float w, ref float y, ref float b)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -447,112 +671,175 @@ namespace ConvGen.Generated
             Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
             Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
             Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
-            Vector128<float> bias6 = Vector128.Create(Unsafe.Add(ref b, 6));
-            Vector128<float> bias7 = Vector128.Create(Unsafe.Add(ref b, 7));
-            for (int step = 0; step < OW; step += 4)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0; Vector128<float> acc1 = bias1; Vector128<float> acc2 = bias2; Vector128<float> acc3 = bias3; Vector128<float> acc4 = bias4; Vector128<float> acc5 = bias5; Vector128<float> acc6 = bias6; Vector128<float> acc7 = bias7;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
                 {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..2, 8 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 36)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 72)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 108)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 144)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 180)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 216)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 252)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 37)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 73)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 109)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 145)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 181)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 217)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 253)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 38)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 74)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 110)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 146)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 182)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 218)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 254)));
-                    // Row ky=1: taps kx=0..2, 8 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 30));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 39)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 75)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 111)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 147)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 183)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 219)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 255)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 31));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 40)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 76)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 112)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 148)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 184)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 220)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 256)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 32));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 41)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 77)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 113)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 149)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 185)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 221)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 257)));
-                    // Row ky=2: taps kx=0..2, 8 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 60));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 42)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 78)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 114)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 150)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 186)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 222)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 258)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 61));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 43)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 79)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 115)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 151)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 187)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 223)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 259)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 62));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 44)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 80)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 116)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 152)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 188)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 224)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 260)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    Vector128<float> a4_0_0 = bias4; Vector128<float> a4_0_1 = bias4;
+                    Vector128<float> a5_0_0 = bias5; Vector128<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 36));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 72));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 108));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 144));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 180));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 37));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 73));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 109));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 145));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 181));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 38));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 74));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 110));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 146));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 182));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 30)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 30));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 39));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 75));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 111));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 147));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 183));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 31)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 31));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 40));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 76));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 112));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 148));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 184));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 41));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 77));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 113));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 149));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 185));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 60)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 60));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 42));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 78));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 114));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 150));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 186));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 61)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 61));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 43));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 79));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 115));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 151));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 187));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 62)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 62));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 44));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 80));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 116));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 152));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 188));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 784)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 784));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1568)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1568));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2352)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2352));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3136)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3136));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3920)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3920));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + 784));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 1568));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 2352));
-                acc4.StoreUnsafe(ref y, (nuint)(ow + 3136));
-                acc5.StoreUnsafe(ref y, (nuint)(ow + 3920));
-                acc6.StoreUnsafe(ref y, (nuint)(ow + 4704));
-                acc7.StoreUnsafe(ref y, (nuint)(ow + 5488));
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc)
+        {
+            int end = oc + CoutG;
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+            if (oc + 4 <= end) // the 4 filter(s) left after the full tiles
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile4_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
             }
         }
 
@@ -600,253 +887,6 @@ namespace ConvGen.Generated
                 Unsafe.Add(ref y, ow + 3920) = acc5;
                 Unsafe.Add(ref y, ow + 4704) = acc6;
                 Unsafe.Add(ref y, ow + 5488) = acc7;
-            }
-        }
-
-        /// <summary>One output row of 4 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile4(ref float x, ref float w, ref float y, ref float b)
-        {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
-            {
-                Tile4_V512(ref x, ref w, ref y, ref b);
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
-            {
-                Tile4_V256(ref x, ref w, ref y, ref b);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile4_V128(ref x, ref w, ref y, ref b);
-                return;
-            }
-            Tile4_Scalar(ref x, ref w, ref y, ref b);
-        }
-
-        /// <summary>4 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_V512(ref float x, ref float w, ref float y, ref float b)
-        {
-            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
-            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
-            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
-            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
-            for (int step = 0; step < OW; step += 16)
-            {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0; Vector512<float> acc1 = bias1; Vector512<float> acc2 = bias2; Vector512<float> acc3 = bias3;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
-                {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..2, 4 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 36)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 72)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 108)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 37)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 73)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 109)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 38)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 74)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 110)));
-                    // Row ky=1: taps kx=0..2, 4 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 30));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 39)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 75)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 111)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 31));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 40)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 76)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 112)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 32));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 41)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 77)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 113)));
-                    // Row ky=2: taps kx=0..2, 4 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 60));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 42)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 78)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 114)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 61));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 43)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 79)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 115)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 62));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 44)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 80)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 116)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
-                }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + 784));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 1568));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 2352));
-            }
-        }
-
-        /// <summary>4 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_V256(ref float x, ref float w, ref float y, ref float b)
-        {
-            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
-            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
-            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
-            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
-            for (int step = 0; step < OW; step += 8)
-            {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0; Vector256<float> acc1 = bias1; Vector256<float> acc2 = bias2; Vector256<float> acc3 = bias3;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
-                {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..2, 4 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 36)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 72)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 108)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 37)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 73)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 109)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 38)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 74)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 110)));
-                    // Row ky=1: taps kx=0..2, 4 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 30));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 39)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 75)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 111)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 31));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 40)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 76)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 112)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 32));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 41)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 77)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 113)));
-                    // Row ky=2: taps kx=0..2, 4 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 60));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 42)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 78)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 114)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 61));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 43)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 79)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 115)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 62));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 44)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 80)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 116)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
-                }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + 784));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 1568));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 2352));
-            }
-        }
-
-        /// <summary>4 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_V128(ref float x, ref float w, ref float y, ref float b)
-        {
-            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
-            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
-            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
-            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
-            for (int step = 0; step < OW; step += 4)
-            {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0; Vector128<float> acc1 = bias1; Vector128<float> acc2 = bias2; Vector128<float> acc3 = bias3;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
-                {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..2, 4 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 36)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 72)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 108)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 37)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 73)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 109)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 2));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 38)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 74)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 110)));
-                    // Row ky=1: taps kx=0..2, 4 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 30));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 39)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 75)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 111)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 31));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 40)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 76)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 112)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 32));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 41)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 77)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 113)));
-                    // Row ky=2: taps kx=0..2, 4 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 60));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 42)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 78)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 114)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 61));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 43)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 79)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 115)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 62));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 44)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 80)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 116)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
-                }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + 784));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 1568));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 2352));
             }
         }
 

@@ -7,9 +7,13 @@
 // Out H     floor((H + 2*1 - 1*(3-1) - 1) / 2) + 1 = floor((H - 1) / 2) + 1
 // Out W     floor((W + 2*1 - 1*(3-1) - 1) / 2) + 1 = floor((W - 1) / 2) + 1
 // Receptive field 3x3: 1 + D*(K-1) per axis
-// Kernel    specialized: 9 taps unrolled per input channel, tiles of 8 output channel(s) x 1 vector of output pixels
+// Kernel    specialized: 9 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
 // Input     staged per plane with a zero border of 1 row(s) x 1 column(s) and split into 2 column phases (stride 2 loads become contiguous): no tap is tested per pixel
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+//   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for 32 filter(s) per group, any width; model efficiency 1.02
+//   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
+//   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
+//   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -25,9 +29,13 @@ namespace Demo
     /// Out H     floor((H + 2*1 - 1*(3-1) - 1) / 2) + 1 = floor((H - 1) / 2) + 1
     /// Out W     floor((W + 2*1 - 1*(3-1) - 1) / 2) + 1 = floor((W - 1) / 2) + 1
     /// Receptive field 3x3: 1 + D*(K-1) per axis
-    /// Kernel    specialized: 9 taps unrolled per input channel, tiles of 8 output channel(s) x 1 vector of output pixels
+    /// Kernel    specialized: 9 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
     /// Input     staged per plane with a zero border of 1 row(s) x 1 column(s) and split into 2 column phases (stride 2 loads become contiguous): no tap is tested per pixel
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+    ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for 32 filter(s) per group, any width; model efficiency 1.02
+    ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
+    ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
+    ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
@@ -118,7 +126,8 @@ namespace ConvGen.Generated
         // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
         // Geometry, baked in.
         private const int KH = 3, KW = 3, SH = 2, SW = 2, PH = 1, PW = 1, Groups = 1;
-        private const int Cin = 3, Cout = 32, CoutG = 32;
+        private const int Cin = 3, Cout = 32;
+        private const int CoutG = 32; // output channels (filters) per group
         private const int CinG = 3; // input channels per group
         private const int WOc = 27; // weights per filter: CinG * Kh * Kw
 
@@ -126,9 +135,10 @@ namespace ConvGen.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)
         {
-            int H = s.H, OH = o.H;
+            int H = s.H;
             int W = s.W;
             int OW = o.W; // output width
+            int OH = o.H; // output height
             nint PhaseLen = global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, 1, 2); // floats per column phase of a staged row: ceil((W + 2*1) / 2)
             nint RowStride = 2 * PhaseLen; // floats per staged row: 2 phase(s) of PhaseLen
             nint PlaneStride = (s.H + 2) * RowStride; // floats per staged plane: (H + 2*1) rows
@@ -150,162 +160,174 @@ namespace ConvGen.Generated
                 for (int g = 0; g < 1; g++) // one group
                 {
                     ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
-                    int oc = g * CoutG, end = oc + CoutG;
-                    for (; oc + 8 <= end; oc += 8)
+                    // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
+                    if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {
-                        for (int oh = 0; oh < OH; oh++)
-                        {
-                            Tile8(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                        }
+                        Group_V512(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else if (Vector256.IsHardwareAccelerated && OW >= 8)
+                    {
+                        Group_V256(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else if (Vector128.IsHardwareAccelerated && OW >= 4)
+                    {
+                        Group_V128(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                     }
                 }
             }
         }
 
-        /// <summary>One output row of 8 filter(s): x = staged row oh*SH of the group's first input channel, w = first filter's weights, y = first output row, b = first bias.</summary>
-        private static void Tile8(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        /// <summary>One group with Vector512: tiles of 4 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-            if (Vector512.IsHardwareAccelerated && OW >= 16)
+            int end = oc + CoutG;
+            for (; oc + 4 <= end; oc += 4)
             {
-                Tile8_V512(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
+                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
-            if (Vector256.IsHardwareAccelerated && OW >= 8)
-            {
-                Tile8_V256(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated && OW >= 4)
-            {
-                Tile8_V128(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
-                return;
-            }
-            Tile8_Scalar(ref x, ref w, ref y, ref b, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
         }
 
-        /// <summary>8 filter(s) x 16 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>4 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_V512(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
             Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
             Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
-            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
-            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
-            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
-            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
-            for (int step = 0; step < OW; step += 16)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 16);
-                Vector512<float> acc0 = bias0; Vector512<float> acc1 = bias1; Vector512<float> acc2 = bias2; Vector512<float> acc3 = bias3; Vector512<float> acc4 = bias4; Vector512<float> acc5 = bias5; Vector512<float> acc6 = bias6; Vector512<float> acc7 = bias7;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 96)
                 {
-                    Vector512<float> v;
-                    // Row ky=0: taps kx=0..2, 8 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 27)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 54)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 81)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 108)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 135)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 162)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 189)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + PhaseLen));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 28)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 55)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 82)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 109)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 136)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 163)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 190)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 29)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 56)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 83)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 110)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 137)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 164)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 191)));
-                    // Row ky=1: taps kx=0..2, 8 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 30)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 57)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 84)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 111)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 138)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 165)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 192)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (RowStride + PhaseLen)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 31)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 58)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 85)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 112)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 139)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 166)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 193)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (RowStride + 1)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 32)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 59)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 86)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 113)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 140)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 167)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 194)));
-                    // Row ky=2: taps kx=0..2, 8 filter(s) each.
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + 2 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 33)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 60)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 87)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 114)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 141)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 168)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 195)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + PhaseLen)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 34)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 61)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 88)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 115)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 142)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 169)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 196)));
-                    v = Vector512.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 1)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector512.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector512.Create(Unsafe.Add(ref wc, 35)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector512.Create(Unsafe.Add(ref wc, 62)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector512.Create(Unsafe.Add(ref wc, 89)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector512.Create(Unsafe.Add(ref wc, 116)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector512.Create(Unsafe.Add(ref wc, 143)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector512.Create(Unsafe.Add(ref wc, 170)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector512.Create(Unsafe.Add(ref wc, 197)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
+                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_0_2 = bias2; Vector512<float> a2_0_3 = bias2; Vector512<float> a2_0_4 = bias2; Vector512<float> a2_0_5 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_0_2 = bias3; Vector512<float> a3_0_3 = bias3; Vector512<float> a3_0_4 = bias3; Vector512<float> a3_0_5 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + PhaseLen)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + PhaseLen)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + PhaseLen)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + PhaseLen)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + PhaseLen));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 1)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 1)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + PhaseLen))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + PhaseLen))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + PhaseLen))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + PhaseLen))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 1))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 1))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 1))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2 * RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2 * RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2 * RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + PhaseLen))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + PhaseLen))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + PhaseLen))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + PhaseLen))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 1))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (2 * RowStride + 1))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (2 * RowStride + 1))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (2 * RowStride + 1))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (2 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane)); a2_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 2 * OutPlane)); a2_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 2 * OutPlane)); a2_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 2 * OutPlane)); a2_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane)); a3_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 3 * OutPlane)); a3_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 3 * OutPlane)); a3_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 3 * OutPlane)); a3_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 3 * OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 2 * OutPlane));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 3 * OutPlane));
-                acc4.StoreUnsafe(ref y, (nuint)(ow + 4 * OutPlane));
-                acc5.StoreUnsafe(ref y, (nuint)(ow + 5 * OutPlane));
-                acc6.StoreUnsafe(ref y, (nuint)(ow + 6 * OutPlane));
-                acc7.StoreUnsafe(ref y, (nuint)(ow + 7 * OutPlane));
             }
         }
 
-        /// <summary>8 filter(s) x 8 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>One group with Vector256: tiles of 6 filter(s), then 2 filter(s) left over.</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
+            {
+                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+            if (oc < end) // the 2 filter(s) after the full tiles
+            {
+                F2R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+        }
+
+        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_V256(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -313,118 +335,253 @@ namespace ConvGen.Generated
             Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
             Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
             Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
-            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
-            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
-            for (int step = 0; step < OW; step += 8)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 8);
-                Vector256<float> acc0 = bias0; Vector256<float> acc1 = bias1; Vector256<float> acc2 = bias2; Vector256<float> acc3 = bias3; Vector256<float> acc4 = bias4; Vector256<float> acc5 = bias5; Vector256<float> acc6 = bias6; Vector256<float> acc7 = bias7;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
                 {
-                    Vector256<float> v;
-                    // Row ky=0: taps kx=0..2, 8 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 27)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 54)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 81)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 108)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 135)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 162)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 189)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + PhaseLen));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 28)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 55)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 82)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 109)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 136)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 163)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 190)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 29)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 56)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 83)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 110)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 137)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 164)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 191)));
-                    // Row ky=1: taps kx=0..2, 8 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 30)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 57)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 84)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 111)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 138)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 165)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 192)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (RowStride + PhaseLen)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 31)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 58)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 85)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 112)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 139)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 166)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 193)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (RowStride + 1)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 32)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 59)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 86)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 113)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 140)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 167)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 194)));
-                    // Row ky=2: taps kx=0..2, 8 filter(s) each.
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + 2 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 33)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 60)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 87)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 114)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 141)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 168)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 195)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + PhaseLen)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 34)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 61)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 88)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 115)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 142)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 169)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 196)));
-                    v = Vector256.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 1)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector256.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector256.Create(Unsafe.Add(ref wc, 35)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector256.Create(Unsafe.Add(ref wc, 62)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector256.Create(Unsafe.Add(ref wc, 89)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector256.Create(Unsafe.Add(ref wc, 116)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector256.Create(Unsafe.Add(ref wc, 143)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector256.Create(Unsafe.Add(ref wc, 170)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector256.Create(Unsafe.Add(ref wc, 197)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
+                    Vector256<float> a3_0_0 = bias3; Vector256<float> a3_0_1 = bias3;
+                    Vector256<float> a4_0_0 = bias4; Vector256<float> a4_0_1 = bias4;
+                    Vector256<float> a5_0_0 = bias5; Vector256<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 108));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 135));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + PhaseLen));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 109));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 136));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 110));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 137));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 111));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 138));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + PhaseLen)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 112));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 139));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 113));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 140));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 114));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 141));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + PhaseLen)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 115));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 142));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 116));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 143));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 5 * OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 2 * OutPlane));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 3 * OutPlane));
-                acc4.StoreUnsafe(ref y, (nuint)(ow + 4 * OutPlane));
-                acc5.StoreUnsafe(ref y, (nuint)(ow + 5 * OutPlane));
-                acc6.StoreUnsafe(ref y, (nuint)(ow + 6 * OutPlane));
-                acc7.StoreUnsafe(ref y, (nuint)(ow + 7 * OutPlane));
             }
         }
 
-        /// <summary>8 filter(s) x 4 output pixels per step; the last step overlaps the previous one instead of a masked tail.</summary>
+        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_V128(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            for (int oh = 0; oh < OH; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + PhaseLen));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + PhaseLen)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + PhaseLen)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1))); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>One group with Vector128: tiles of 6 filter(s), then 2 filter(s) left over.</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 6 <= end; oc += 6)
+            {
+                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+            if (oc < end) // the 2 filter(s) after the full tiles
+            {
+                F2R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+            }
+        }
+
+        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -432,118 +589,252 @@ namespace ConvGen.Generated
             Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
             Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
             Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
-            Vector128<float> bias6 = Vector128.Create(Unsafe.Add(ref b, 6));
-            Vector128<float> bias7 = Vector128.Create(Unsafe.Add(ref b, 7));
-            for (int step = 0; step < OW; step += 4)
+            for (int oh = 0; oh < OH; oh++)
             {
-                nint ow = Math.Min(step, OW - 4);
-                Vector128<float> acc0 = bias0; Vector128<float> acc1 = bias1; Vector128<float> acc2 = bias2; Vector128<float> acc3 = bias3; Vector128<float> acc4 = bias4; Vector128<float> acc5 = bias5; Vector128<float> acc6 = bias6; Vector128<float> acc7 = bias7;
-                ref float xc = ref x;
-                ref float wc = ref w;
-                for (int ic = 0; ic < CinG; ic++)
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
                 {
-                    Vector128<float> v;
-                    // Row ky=0: taps kx=0..2, 8 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)ow);
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 0)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 27)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 54)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 81)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 108)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 135)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 162)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 189)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + PhaseLen));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 1)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 28)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 55)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 82)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 109)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 136)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 163)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 190)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 1));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 2)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 29)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 56)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 83)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 110)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 137)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 164)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 191)));
-                    // Row ky=1: taps kx=0..2, 8 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 3)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 30)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 57)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 84)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 111)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 138)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 165)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 192)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (RowStride + PhaseLen)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 4)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 31)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 58)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 85)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 112)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 139)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 166)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 193)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (RowStride + 1)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 5)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 32)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 59)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 86)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 113)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 140)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 167)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 194)));
-                    // Row ky=2: taps kx=0..2, 8 filter(s) each.
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + 2 * RowStride));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 6)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 33)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 60)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 87)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 114)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 141)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 168)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 195)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + PhaseLen)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 7)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 34)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 61)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 88)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 115)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 142)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 169)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 196)));
-                    v = Vector128.LoadUnsafe(ref xc, (nuint)(ow + (2 * RowStride + 1)));
-                    acc0 = VectorFma.MultiplyAdd(acc0, v, Vector128.Create(Unsafe.Add(ref wc, 8)));
-                    acc1 = VectorFma.MultiplyAdd(acc1, v, Vector128.Create(Unsafe.Add(ref wc, 35)));
-                    acc2 = VectorFma.MultiplyAdd(acc2, v, Vector128.Create(Unsafe.Add(ref wc, 62)));
-                    acc3 = VectorFma.MultiplyAdd(acc3, v, Vector128.Create(Unsafe.Add(ref wc, 89)));
-                    acc4 = VectorFma.MultiplyAdd(acc4, v, Vector128.Create(Unsafe.Add(ref wc, 116)));
-                    acc5 = VectorFma.MultiplyAdd(acc5, v, Vector128.Create(Unsafe.Add(ref wc, 143)));
-                    acc6 = VectorFma.MultiplyAdd(acc6, v, Vector128.Create(Unsafe.Add(ref wc, 170)));
-                    acc7 = VectorFma.MultiplyAdd(acc7, v, Vector128.Create(Unsafe.Add(ref wc, 197)));
-                    xc = ref Unsafe.Add(ref xc, PlaneStride);
-                    wc = ref Unsafe.Add(ref wc, 9);
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    Vector128<float> a4_0_0 = bias4; Vector128<float> a4_0_1 = bias4;
+                    Vector128<float> a5_0_0 = bias5; Vector128<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 108));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 135));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + PhaseLen));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 109));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 136));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 110));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 137));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 111));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 138));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + PhaseLen)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 112));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 139));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 113));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 140));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 114));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 141));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + PhaseLen)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 115));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 142));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 116));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 143));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 5 * OutPlane));
                 }
-                acc0.StoreUnsafe(ref y, (nuint)ow);
-                acc1.StoreUnsafe(ref y, (nuint)(ow + OutPlane));
-                acc2.StoreUnsafe(ref y, (nuint)(ow + 2 * OutPlane));
-                acc3.StoreUnsafe(ref y, (nuint)(ow + 3 * OutPlane));
-                acc4.StoreUnsafe(ref y, (nuint)(ow + 4 * OutPlane));
-                acc5.StoreUnsafe(ref y, (nuint)(ow + 5 * OutPlane));
-                acc6.StoreUnsafe(ref y, (nuint)(ow + 6 * OutPlane));
-                acc7.StoreUnsafe(ref y, (nuint)(ow + 7 * OutPlane));
+            }
+        }
+
+        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            for (int oh = 0; oh < OH; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = 0; ow < OW; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + PhaseLen));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + PhaseLen)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + PhaseLen)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1))); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + (2 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int end = oc + CoutG;
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             for (nint ow = 0; ow < OW; ow++)
             {

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using BenchmarkDotNet.Attributes;
+
+namespace ConvGen.Benchmarks;
+
+/// <summary>The full BenchmarkDotNet report: specialized against general kernel per case, with allocations per call.</summary>
+[MemoryDiagnoser]
+public class ConvBenchmarks
+{
+    private IConvLayer _specialized = null!;
+    private IConvLayer _general = null!;
+    private float[] _input = null!;
+    private float[] _output = null!;
+
+    [ParamsSource(nameof(Cases))]
+    public BenchCase Case { get; set; } = null!;
+
+    public static IEnumerable<BenchCase> Cases() => BenchCase.All;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _specialized = Case.Specialized();
+        _general = Case.General();
+        _input = new float[Case.Input.ElementCount];
+        _output = new float[_specialized.GetOutputShape(Case.Input).ElementCount];
+        var random = new System.Random(1);
+        for (int i = 0; i < _input.Length; i++)
+        {
+            _input[i] = (float)random.NextDouble();
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public void General() => _general.Forward(_input, Case.Input, _output);
+
+    [Benchmark]
+    public void Specialized() => _specialized.Forward(_input, Case.Input, _output);
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace ConvGen.Benchmarks;
+
+/// <summary>
+/// The quick mode: the peers' own method (time-based warm-up of at least 0.1 s, then 7 repetitions of a loop of calls
+/// lasting at least 60 ms, the per-call median reported), one JSON line per case, kernel and thread count.
+/// </summary>
+internal static class QuickRunner
+{
+    public static int Run(string jsonPath, IReadOnlyList<int> threads, IReadOnlyCollection<string>? cases)
+    {
+        var selected = BenchCase.All.Where(c => cases is null || cases.Contains(c.Name)).ToList();
+        var unknown = cases?.Except(BenchCase.All.Select(c => c.Name)).ToList();
+        if (unknown is { Count: > 0 })
+        {
+            Console.Error.WriteLine($"Unknown case(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", BenchCase.All.Select(c => c.Name))}");
+            return 2;
+        }
+
+        using var json = new StreamWriter(jsonPath, append: false);
+        Console.WriteLine($"{"case",-18} {"T",2} {"kernel",-16} {"ms",9} {"GFLOP/s",8}");
+        foreach (BenchCase c in selected)
+        {
+            foreach (int t in threads)
+            {
+                foreach ((string peer, IConvLayer layer) in new[] { ("convgen", c.Specialized()), ("convgen-general", c.General()) })
+                {
+                    double ms = Measure(layer, c.Input, t);
+                    Console.WriteLine($"{c.Name,-18} {t,2} {peer,-16} {ms,9:F4} {c.Flops / ms / 1e6,8:F1}");
+                    json.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{{\"peer\":\"{peer}\",\"case\":\"{c.Name}\",\"threads\":{t},\"ms_median\":{ms:R},\"gflops\":{c.Flops / ms / 1e6:F2}}}"));
+                    json.Flush();
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static double Measure(IConvLayer layer, TensorShape shape, int threads)
+    {
+        _ = threads; // Forward runs on the calling thread; the thread setting arrives with the threading work.
+        var random = new Random(42);
+        for (int i = 0; i < layer.Weights.Length; i++)
+        {
+            layer.Weights[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        var input = new float[shape.ElementCount];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        var output = new float[layer.GetOutputShape(shape).ElementCount];
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < 0.1)
+        {
+            layer.Forward(input, shape, output);
+        }
+
+        var perCall = new double[7];
+        for (int rep = 0; rep < perCall.Length; rep++)
+        {
+            int calls = 0;
+            clock.Restart();
+            do
+            {
+                layer.Forward(input, shape, output);
+                calls++;
+            }
+            while (clock.Elapsed.TotalMilliseconds < 60);
+            perCall[rep] = clock.Elapsed.TotalMilliseconds / calls;
+        }
+
+        Array.Sort(perCall);
+        return perCall[perCall.Length / 2];
+    }
+}

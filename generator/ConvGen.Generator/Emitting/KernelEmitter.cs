@@ -127,8 +127,9 @@ internal static class KernelEmitter
             w.Line("int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;");
             if (g.NeedsStaging)
             {
-                w.Line("// One staged copy of the image: zero borders stand in for the padding, so no tap is tested per pixel.");
-                w.Line("Span<float> staged = Scratch.Get(checked(Cin * (int)PlaneStride));");
+                w.Line("// One staged copy of a group's input planes: zero borders stand in for the padding, so no tap is tested per");
+                w.Line("// pixel. Staged group by group, right before use, so the copy is still in cache when the taps read it.");
+                w.Line("Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));");
             }
 
             w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);");
@@ -136,25 +137,24 @@ internal static class KernelEmitter
             using (w.Block("for (int n = 0; n < s.N; n++)"))
             {
                 w.Line("ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);");
-                if (g.NeedsStaging)
-                {
-                    using (w.Block("for (int c = 0; c < Cin; c++)"))
-                    {
-                        w.Line("PlaneStaging.Stage(image.Slice(c * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);");
-                    }
-
-                    w.Line("ref float x0 = ref MemoryMarshal.GetReference(staged);");
-                }
-                else
-                {
-                    w.Line("ref float x0 = ref MemoryMarshal.GetReference(image);");
-                }
-
                 w.Line("ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));");
                 string groupLoop = g.Groups == 1 ? "for (int g = 0; g < 1; g++) // one group" : "for (int g = 0; g < Groups; g++)";
                 using (w.Block(groupLoop))
                 {
-                    w.Line("ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);");
+                    if (g.NeedsStaging)
+                    {
+                        using (w.Block("for (int c = 0; c < CinG; c++)"))
+                        {
+                            w.Line("PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);");
+                        }
+
+                        w.Line("ref float xg = ref MemoryMarshal.GetReference(staged);");
+                    }
+                    else
+                    {
+                        w.Line("ref float xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(image), g * CinG * PlaneStride);");
+                    }
+
                     w.Line("// Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.");
                     string keyword = "if";
                     foreach (TileShape tile in plan.Tiles)

@@ -150,22 +150,22 @@ namespace ConvGen.Generated
             nint PlaneStride = (s.H + 0) * RowStride; // floats per staged plane: (H + 2*0) rows
             nint OutPlane = o.H * (nint)o.W; // floats per output plane
             int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
-            // One staged copy of the image: zero borders stand in for the padding, so no tap is tested per pixel.
-            Span<float> staged = Scratch.Get(checked(Cin * (int)PlaneStride));
+            // One staged copy of a group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged group by group, right before use, so the copy is still in cache when the taps read it.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
             ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
             for (int n = 0; n < s.N; n++)
             {
                 ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
-                for (int c = 0; c < Cin; c++)
-                {
-                    PlaneStaging.Stage(image.Slice(c * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);
-                }
-                ref float x0 = ref MemoryMarshal.GetReference(staged);
                 ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
                 for (int g = 0; g < 1; g++) // one group
                 {
-                    ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);
+                    }
+                    ref float xg = ref MemoryMarshal.GetReference(staged);
                     // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
                     if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {

@@ -149,11 +149,10 @@ namespace ConvGen.Generated
             for (int n = 0; n < s.N; n++)
             {
                 ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
-                ref float x0 = ref MemoryMarshal.GetReference(image);
                 ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
                 for (int g = 0; g < 1; g++) // one group
                 {
-                    ref float xg = ref Unsafe.Add(ref x0, g * CinG * PlaneStride);
+                    ref float xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(image), g * CinG * PlaneStride);
                     // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
                     if (Vector512.IsHardwareAccelerated && OW >= 16)
                     {

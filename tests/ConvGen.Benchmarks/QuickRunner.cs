@@ -45,7 +45,7 @@ internal static class QuickRunner
 
     private static double Measure(IConvLayer layer, TensorShape shape, int threads)
     {
-        _ = threads; // Forward runs on the calling thread; the thread setting arrives with the threading work.
+        layer.Threads = threads;
         var random = new Random(42);
         for (int i = 0; i < layer.Weights.Length; i++)
         {

@@ -103,4 +103,44 @@ public class LayerVersusReferenceTests
     {
         Numerics.AssertMatchesReference(new Depthwise17S2(), new TensorShape(1, 17, 20, 70), seed: 70);
     }
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Generated_layer_split_over_threads_matches_reference(int index)
+    {
+        IConvLayer layer = FixedLayers[index]();
+        ConvGeometry g = layer.Geometry;
+        int w = g.StaticInW != 0 ? g.StaticInW : 37;
+        foreach (int threads in new[] { 2, 3 })
+        {
+            layer.Threads = threads;
+            Numerics.AssertMatchesReference(layer, new TensorShape(3, g.InChannels, 21, w), seed: threads);
+            Numerics.AssertMatchesReference(layer, new TensorShape(1, g.InChannels, 9, w), seed: threads + 10);
+        }
+    }
+
+    [Fact]
+    public void Concurrent_forward_calls_on_one_layer_give_the_right_results()
+    {
+        // Two callers at once: one gets the worker pool, the other runs alone; both must be right.
+        var layer = new K3P1S1 { Threads = 2 };
+        var shape = new TensorShape(2, 4, 40, 41);
+        var random = new Random(5);
+        Numerics.Fill(layer.Weights, random);
+        Numerics.Fill(layer.Bias, random);
+        var input = new float[shape.ElementCount];
+        Numerics.Fill(input, random);
+        TensorShape o = layer.GetOutputShape(shape);
+        var expected = new float[o.ElementCount];
+        ConvReference.Conv2d(layer.Geometry, input, shape, layer.Weights, layer.Bias, expected);
+        System.Threading.Tasks.Parallel.For(0, 8, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            var actual = new float[o.ElementCount];
+            for (int i = 0; i < 20; i++)
+            {
+                layer.Forward(input, shape, actual);
+                Numerics.AssertClose(expected, actual, "concurrent forward");
+            }
+        });
+    }
 }

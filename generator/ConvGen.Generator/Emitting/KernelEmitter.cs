@@ -100,9 +100,13 @@ internal static class KernelEmitter
     private static void WriteDriver(CodeWriter w, KernelPlan plan, KernelDims dims)
     {
         LayerGeometry g = plan.Geometry;
-        w.Line("/// <summary>Runs the layer on a checked input; <paramref name=\"bias\"/> is empty when the layer has none.</summary>");
+        w.Line("/// <summary>");
+        w.Line("/// Runs part <paramref name=\"part\"/> of <paramref name=\"parts\"/> of the layer on a checked input; <paramref name=\"bias\"/> is");
+        w.Line("/// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a");
+        w.Line("/// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.");
+        w.Line("/// </summary>");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.Block("public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)"))
+        using (w.Block("public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)"))
         {
             if (!g.HasStaticChannels)
             {
@@ -125,53 +129,76 @@ internal static class KernelEmitter
             }
 
             w.Line("int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;");
-            if (g.NeedsStaging)
-            {
-                w.Line("// One staged copy of a group's input planes: zero borders stand in for the padding, so no tap is tested per");
-                w.Line("// pixel. Staged group by group, right before use, so the copy is still in cache when the taps read it.");
-                w.Line("Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));");
-            }
-
             w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);");
             w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);");
-            using (w.Block("for (int n = 0; n < s.N; n++)"))
+            w.Line();
+            w.Line("// The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a");
+            w.Line("// JIT/AOT-time constant: only one branch survives compilation.");
+            w.Line("int path, tile;");
+            string keyword = "if";
+            int index = 0;
+            foreach (TileShape t in plan.Tiles)
             {
+                w.Line($"{keyword} (Vector{t.Bits}.IsHardwareAccelerated && OW >= {t.Lanes}) {{ path = {index}; tile = {t.Filters}; }}");
+                keyword = "else if";
+                index++;
+            }
+
+            w.Line($"else {{ path = {index}; tile = {plan.OcTile}; }}");
+            w.Line("int tiles = (CoutG + tile - 1) / tile;");
+            w.Line("int items = s.N * Groups * tiles;");
+            w.Line("int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);");
+            if (g.NeedsStaging)
+            {
+                w.Line("// A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per");
+                w.Line("// pixel. Staged right before use, so the copy is still in cache when the taps read it.");
+                w.Line("// Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it");
+                w.Line("// from the first core's cache.");
+                w.Line("Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));");
+                w.Line("int stagedN = -1, stagedG = -1;");
+            }
+
+            using (w.Block("while (item < last)"))
+            {
+                w.Line("int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;");
+                w.Line("int end = Math.Min(tiles, first + (last - item));");
                 w.Line("ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);");
-                w.Line("ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));");
-                string groupLoop = g.Groups == 1 ? "for (int g = 0; g < 1; g++) // one group" : "for (int g = 0; g < Groups; g++)";
-                using (w.Block(groupLoop))
+                if (g.NeedsStaging)
                 {
-                    if (g.NeedsStaging)
+                    using (w.Block("if (n != stagedN || g != stagedG)"))
                     {
                         using (w.Block("for (int c = 0; c < CinG; c++)"))
                         {
                             w.Line("PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);");
                         }
 
-                        w.Line("ref float xg = ref MemoryMarshal.GetReference(staged);");
-                    }
-                    else
-                    {
-                        w.Line("ref float xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(image), g * CinG * PlaneStride);");
+                        w.Line("(stagedN, stagedG) = (n, g);");
                     }
 
-                    w.Line("// Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.");
-                    string keyword = "if";
-                    foreach (TileShape tile in plan.Tiles)
-                    {
-                        using (w.Block($"{keyword} (Vector{tile.Bits}.IsHardwareAccelerated && OW >= {tile.Lanes})"))
-                        {
-                            w.Line($"{VectorBlockEmitter.GroupName(tile.Bits)}(ref xg, ref w0, ref y0, ref b0, g * CoutG{dims.Arguments()});");
-                        }
-
-                        keyword = "else if";
-                    }
-
-                    using (w.Block("else"))
-                    {
-                        w.Line($"Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG{dims.Arguments()});");
-                    }
+                    w.Line("ref float xg = ref MemoryMarshal.GetReference(staged);");
                 }
+                else
+                {
+                    w.Line("ref float xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(image), g * CinG * PlaneStride);");
+                }
+
+                w.Line("ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));");
+                w.Line("int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);");
+                w.Line("switch (path)");
+                w.Line("{");
+                w.Indent();
+                index = 0;
+                foreach (TileShape t in plan.Tiles)
+                {
+                    w.Line($"case {index}: {VectorBlockEmitter.GroupName(t.Bits)}(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
+                    index++;
+                }
+
+                w.Line($"default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
+                w.Outdent();
+                w.Line("}");
+                w.Line();
+                w.Line("item += end - first;");
             }
         }
 
@@ -183,9 +210,8 @@ internal static class KernelEmitter
     private static void WriteScalarGroup(CodeWriter w, KernelPlan plan, KernelDims dims)
     {
         w.Line("/// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>");
-        using (w.Block($"private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc{dims.Parameters()})"))
+        using (w.Block($"private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end{dims.Parameters()})"))
         {
-            w.Line("int end = oc + CoutG;");
             WriteTileLoop(w, dims, plan.OcTile, loop: true);
             if (plan.OcRemainderTile > 0)
             {

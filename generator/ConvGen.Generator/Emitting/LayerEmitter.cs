@@ -133,7 +133,7 @@ internal static class LayerEmitter
 
         w.Line("/// </remarks>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer"))
+        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer" + (plan.IsSpecialized ? ", global::ConvGen.Internal.IParallelKernel" : "")))
         {
             WriteConstants(w, g);
             WriteState(w, g, name);
@@ -241,9 +241,51 @@ internal static class LayerEmitter
         using (w.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)"))
         {
             w.Line($"global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward({geometry}, input.Length, inputShape, output.Length, {literalName});");
-            w.Line(plan.IsSpecialized
-                ? $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(input, inputShape, output, outputShape, _weights, _bias);"
-                : $"global::ConvGen.Internal.GeneralKernel.Run({geometry}, input, inputShape, _weights, _bias, output, outputShape);");
+            if (plan.IsSpecialized)
+            {
+                string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}";
+                bool dense = !g.HasStaticChannels || (long)g.InChannelsPerGroup * g.Taps >= 16;
+                w.Line(dense
+                    ? "// Single-thread estimate at ~100 GFLOP/s, what the register-tiled kernel sustains on one AVX-512 core."
+                    : "// Single-thread estimate at ~30 GFLOP/s: with few taps per filter the kernel is bound by loads, not multiply-adds.");
+                w.Line($"double microseconds = 2.0 * outputShape.ElementCount * {geometry}.InChannelsPerGroup * {g.Taps} / {(dense ? "100e3" : "30e3")};");
+                w.Line("int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, microseconds);");
+                using (w.Block("if (parts <= 1)"))
+                {
+                    w.Line($"{kernel}.Run(input, inputShape, output, outputShape, _weights, _bias, 0, 1);");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line("global::ConvGen.Internal.KernelThreads.Run(this, input, inputShape, output, outputShape, parts);");
+                }
+            }
+            else
+            {
+                w.Line($"global::ConvGen.Internal.GeneralKernel.Run({geometry}, input, inputShape, _weights, _bias, output, outputShape);");
+            }
+        }
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line(plan.IsSpecialized
+            ? "/// Threads a <see cref=\"Forward\"/> call may use: 0 (the default) decides per call, staying on the calling thread"
+            : "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs the general kernel on the calling thread.");
+        if (plan.IsSpecialized)
+        {
+            w.Line("/// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another");
+            w.Line("/// thread; n uses at most n.");
+        }
+
+        w.Line("/// </summary>");
+        w.Line("public int Threads { get; set; }");
+        if (plan.IsSpecialized)
+        {
+            w.Line();
+            w.Line("void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)");
+            w.Indent();
+            w.Line($"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);");
+            w.Outdent();
         }
     }
 

@@ -47,10 +47,9 @@ internal static class VectorBlockEmitter
     private static void WriteGroup(CodeWriter w, KernelPlan plan, KernelDims dims, TileShape tile, int remainder)
     {
         LayerGeometry g = plan.Geometry;
-        w.Line($"/// <summary>One group with Vector{tile.Bits}: tiles of {tile.Filters} filter(s){(remainder > 0 ? $", then {(g.HasStaticChannels ? remainder.ToString(CultureInfo.InvariantCulture) : "single")} filter(s) left over" : "")}.</summary>");
-        using (w.Block($"private static void {GroupName(tile.Bits)}(ref float xg, ref float w0, ref float y0, ref float b0, int oc{dims.Parameters()})"))
+        w.Line($"/// <summary>Filters oc..end-1 of one group with Vector{tile.Bits}: tiles of {tile.Filters} filter(s){(remainder > 0 ? $", then {(g.HasStaticChannels ? remainder.ToString(CultureInfo.InvariantCulture) : "single")} filter(s) left over" : "")}.</summary>");
+        using (w.Block($"private static void {GroupName(tile.Bits)}(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end{dims.Parameters()})"))
         {
-            w.Line("int end = oc + CoutG;");
             using (w.Block($"for (; oc + {tile.Filters} <= end; oc += {tile.Filters})"))
             {
                 w.Line($"{BlockName(tile)}(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc){dims.Arguments()});");

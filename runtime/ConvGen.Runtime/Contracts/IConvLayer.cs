@@ -27,6 +27,13 @@ public interface IConvLayer
     /// <summary>One bias per filter, [OutChannels]; empty when the layer has no bias.</summary>
     Span<float> Bias { get; }
 
+    /// <summary>
+    /// Threads a <see cref="Forward"/> call may use: 0 (the default) lets the layer decide per call (one thread for
+    /// small work, all processors for large), 1 keeps every call on the calling thread, n allows at most n. Layers
+    /// served by the general kernel always run on the calling thread.
+    /// </summary>
+    int Threads { get; set; }
+
     /// <summary>The output shape for <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentException">The input does not fit the layer; the message names expected and actual.</exception>
     TensorShape GetOutputShape(TensorShape input);

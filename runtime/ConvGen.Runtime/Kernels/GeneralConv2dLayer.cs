@@ -28,6 +28,9 @@ internal sealed class GeneralConv2dLayer : IConvLayer
 
     public Span<float> Bias => _bias;
 
+    /// <summary>Accepted for the interface; the general kernel runs on the calling thread.</summary>
+    public int Threads { get; set; }
+
     public TensorShape GetOutputShape(TensorShape input) => LayerGuard.OutputShape(_geometry, input, nameof(Conv2d));
 
     public void Forward(ReadOnlySpan<float> input, TensorShape inputShape, Span<float> output)

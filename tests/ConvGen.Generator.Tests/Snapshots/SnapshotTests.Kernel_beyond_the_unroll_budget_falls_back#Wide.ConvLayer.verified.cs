@@ -96,4 +96,9 @@ partial class Wide : global::ConvGen.IConvLayer
         global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Wide");
         global::ConvGen.Internal.GeneralKernel.Run(s_geometry, input, inputShape, _weights, _bias, output, outputShape);
     }
+
+    /// <summary>
+    /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs the general kernel on the calling thread.
+    /// </summary>
+    public int Threads { get; set; }
 }

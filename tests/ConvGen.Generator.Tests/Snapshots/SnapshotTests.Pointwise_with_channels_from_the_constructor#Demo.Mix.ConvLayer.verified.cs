@@ -39,7 +39,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Mix : global::ConvGen.IConvLayer
+    partial class Mix : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel height.</summary>
         public const int KernelH = 1;
@@ -103,8 +103,28 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(_geometry, input.Length, inputShape, output.Length, "Mix");
-            global::ConvGen.Generated.Demo_Mix_Kernel.Run(input, inputShape, output, outputShape, _weights, _bias);
+            // Single-thread estimate at ~100 GFLOP/s, what the register-tiled kernel sustains on one AVX-512 core.
+            double microseconds = 2.0 * outputShape.ElementCount * _geometry.InChannelsPerGroup * 1 / 100e3;
+            int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, microseconds);
+            if (parts <= 1)
+            {
+                global::ConvGen.Generated.Demo_Mix_Kernel.Run(input, inputShape, output, outputShape, _weights, _bias, 0, 1);
+            }
+            else
+            {
+                global::ConvGen.Internal.KernelThreads.Run(this, input, inputShape, output, outputShape, parts);
+            }
         }
+
+        /// <summary>
+        /// Threads a <see cref="Forward"/> call may use: 0 (the default) decides per call, staying on the calling thread
+        /// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another
+        /// thread; n uses at most n.
+        /// </summary>
+        public int Threads { get; set; }
+
+        void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
+            => global::ConvGen.Generated.Demo_Mix_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
     }
 }
 
@@ -127,9 +147,13 @@ namespace ConvGen.Generated
         // Geometry, baked in.
         private const int KH = 1, KW = 1, SH = 1, SW = 1, PH = 0, PW = 0, Groups = 1;
 
-        /// <summary>Runs the layer on a checked input; <paramref name="bias"/> is empty when the layer has none.</summary>
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias)
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
         {
             int Cin = s.C, Cout = o.C;
             int H = s.H;
@@ -146,38 +170,40 @@ namespace ConvGen.Generated
             int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
             ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
             ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
-            for (int n = 0; n < s.N; n++)
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 4; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 6; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 6; }
+            else { path = 3; tile = 4; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            while (item < last)
             {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
                 ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                ref float xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(image), g * CinG * PlaneStride);
                 ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
-                for (int g = 0; g < 1; g++) // one group
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
                 {
-                    ref float xg = ref Unsafe.Add(ref MemoryMarshal.GetReference(image), g * CinG * PlaneStride);
-                    // Each IsHardwareAccelerated is a JIT/AOT-time constant: only one branch survives compilation.
-                    if (Vector512.IsHardwareAccelerated && OW >= 16)
-                    {
-                        Group_V512(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                    }
-                    else if (Vector256.IsHardwareAccelerated && OW >= 8)
-                    {
-                        Group_V256(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                    }
-                    else if (Vector128.IsHardwareAccelerated && OW >= 4)
-                    {
-                        Group_V128(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                    }
-                    else
-                    {
-                        Group_Scalar(ref xg, ref w0, ref y0, ref b0, g * CoutG, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-                    }
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
                 }
+
+                item += end - first;
             }
         }
 
-        /// <summary>One group with Vector512: tiles of 4 filter(s), then single filter(s) left over.</summary>
-        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s), then single filter(s) left over.</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            int end = oc + CoutG;
             for (; oc + 4 <= end; oc += 4)
             {
                 F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
@@ -265,10 +291,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>One group with Vector256: tiles of 6 filter(s), then single filter(s) left over.</summary>
-        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 6 filter(s), then single filter(s) left over.</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            int end = oc + CoutG;
             for (; oc + 6 <= end; oc += 6)
             {
                 F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
@@ -366,10 +391,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>One group with Vector128: tiles of 6 filter(s), then single filter(s) left over.</summary>
-        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then single filter(s) left over.</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            int end = oc + CoutG;
             for (; oc + 6 <= end; oc += 6)
             {
                 F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
@@ -468,9 +492,8 @@ namespace ConvGen.Generated
         }
 
         /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
-        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            int end = oc + CoutG;
             for (; oc + 4 <= end; oc += 4)
             {
                 for (int oh = 0; oh < OH; oh++)

@@ -1,0 +1,161 @@
+using System;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace ConvGen.Internal;
+
+/// <summary>
+/// A few long-lived worker threads for kernel calls. Each call hands every worker one statically assigned part and
+/// runs part 0 itself, so there is no task queue, no allocation per call and no thread-pool ramp-up. One call uses
+/// the pool at a time; a call that finds it busy (another thread's Forward) runs on its own thread instead of waiting.
+/// </summary>
+internal static class WorkerPool
+{
+    private static readonly object s_gate = new();
+    private static Worker[] s_workers = Array.Empty<Worker>();
+
+    // The current job, written under s_gate before the workers are released.
+    private static IParallelKernel? s_kernel;
+    private static KernelCall s_call;
+    private static int s_parts;
+    private static int s_pending;
+    private static ExceptionDispatchInfo? s_failure;
+    private static readonly ManualResetEventSlim s_done = new(false, spinCount: 2000);
+
+    public static bool TryRun(IParallelKernel kernel, in KernelCall call, int parts)
+    {
+        if (!Monitor.TryEnter(s_gate))
+        {
+            return false;
+        }
+
+        try
+        {
+            EnsureWorkers(parts - 1);
+            s_kernel = kernel;
+            s_call = call;
+            s_parts = parts;
+            s_failure = null;
+            s_pending = parts - 1;
+            s_done.Reset();
+            for (int i = 0; i < parts - 1; i++)
+            {
+                s_workers[i].Start(i + 1);
+            }
+
+            try
+            {
+                kernel.RunPart(call, 0, parts);
+            }
+            finally
+            {
+                // The buffers are pinned only while the caller is inside KernelThreads.Run: always wait.
+                s_done.Wait();
+                s_kernel = null;
+            }
+
+            s_failure?.Throw();
+            return true;
+        }
+        finally
+        {
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        if (s_workers.Length >= count)
+        {
+            return;
+        }
+
+        var workers = new Worker[count];
+        Array.Copy(s_workers, workers, s_workers.Length);
+        for (int i = s_workers.Length; i < count; i++)
+        {
+            workers[i] = new Worker(i + 1);
+        }
+
+        s_workers = workers;
+    }
+
+    private static void Complete()
+    {
+        if (Interlocked.Decrement(ref s_pending) == 0)
+        {
+            s_done.Set();
+        }
+    }
+
+    private sealed class Worker
+    {
+        // How long an idle worker keeps polling before it sleeps: long enough that the next layer of a network, or
+        // the next call in a loop, finds it awake (a wake-up from sleep costs tens of microseconds), short enough not
+        // to hold a core that the application wants for something else.
+        private const int SpinIterations = 40_000;
+
+        private readonly SemaphoreSlim _wake = new(0);
+        private int _part;
+        private int _generation;
+        private int _sleeping;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = "ConvGen worker " + index };
+            thread.Start();
+        }
+
+        public void Start(int part)
+        {
+            _part = part;
+            Interlocked.Increment(ref _generation);
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1)
+            {
+                _wake.Release();
+            }
+        }
+
+        private void Loop()
+        {
+            int seen = 0;
+            while (true)
+            {
+                int spins = 0;
+                while (Volatile.Read(ref _generation) == seen)
+                {
+                    if (++spins < SpinIterations)
+                    {
+                        Thread.SpinWait(8);
+                        continue;
+                    }
+
+                    // Announce the sleep, then look once more: a Start in between either sees the flag and releases
+                    // the semaphore, or its new generation is seen here. A stale release only causes one extra loop.
+                    Volatile.Write(ref _sleeping, 1);
+                    if (Volatile.Read(ref _generation) == seen)
+                    {
+                        _wake.Wait();
+                    }
+
+                    Volatile.Write(ref _sleeping, 0);
+                    spins = 0;
+                }
+
+                seen = Volatile.Read(ref _generation);
+                try
+                {
+                    s_kernel!.RunPart(s_call, _part, s_parts);
+                }
+                catch (Exception e)
+                {
+                    s_failure = ExceptionDispatchInfo.Capture(e);
+                }
+                finally
+                {
+                    Complete();
+                }
+            }
+        }
+    }
+}

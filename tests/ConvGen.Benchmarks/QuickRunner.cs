@@ -23,21 +23,43 @@ internal static class QuickRunner
             return 2;
         }
 
-        using var json = new StreamWriter(jsonPath, append: false);
-        Console.WriteLine($"{"case",-18} {"T",2} {"kernel",-16} {"ms",9} {"GFLOP/s",8}");
+        // Three rounds over all measurements, interleaved, and the median round kept: on a shared 2-core VM a
+        // disturbance lasting a second then spoils one round of a case, not its result.
+        const int Rounds = 3;
+        var jobs = new List<(BenchCase Case, int Threads, string Peer, IConvLayer Layer)>();
         foreach (BenchCase c in selected)
         {
             foreach (int t in threads)
             {
-                foreach ((string peer, IConvLayer layer) in new[] { ("convgen", c.Specialized()), ("convgen-general", c.General()) })
-                {
-                    double ms = Measure(layer, c.Input, t);
-                    Console.WriteLine($"{c.Name,-18} {t,2} {peer,-16} {ms,9:F4} {c.Flops / ms / 1e6,8:F1}");
-                    json.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"peer\":\"{peer}\",\"case\":\"{c.Name}\",\"threads\":{t},\"ms_median\":{ms:R},\"gflops\":{c.Flops / ms / 1e6:F2}}}"));
-                    json.Flush();
-                }
+                jobs.Add((c, t, "convgen", c.Specialized()));
+                jobs.Add((c, t, "convgen-general", c.General()));
             }
+        }
+
+        var times = new double[jobs.Count][];
+        for (int j = 0; j < jobs.Count; j++)
+        {
+            times[j] = new double[Rounds];
+        }
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int j = 0; j < jobs.Count; j++)
+            {
+                times[j][round] = Measure(jobs[j].Layer, jobs[j].Case.Input, jobs[j].Threads);
+            }
+        }
+
+        using var json = new StreamWriter(jsonPath, append: false);
+        Console.WriteLine($"{"case",-18} {"T",2} {"kernel",-16} {"ms",9} {"GFLOP/s",8}  rounds (ms)");
+        for (int j = 0; j < jobs.Count; j++)
+        {
+            (BenchCase c, int t, string peer, _) = jobs[j];
+            double[] rounds = times[j];
+            double ms = rounds.OrderBy(x => x).ElementAt(Rounds / 2);
+            Console.WriteLine($"{c.Name,-18} {t,2} {peer,-16} {ms,9:F4} {c.Flops / ms / 1e6,8:F1}  {string.Join(" ", rounds.Select(r => r.ToString("F4", CultureInfo.InvariantCulture)))}");
+            json.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"peer\":\"{peer}\",\"case\":\"{c.Name}\",\"threads\":{t},\"ms_median\":{ms:R},\"gflops\":{c.Flops / ms / 1e6:F2}}}"));
         }
 
         return 0;

@@ -143,4 +143,24 @@ public class LayerVersusReferenceTests
             }
         });
     }
+
+    [Fact]
+    public void Threaded_calls_separated_by_idle_gaps_never_lose_a_wake_up()
+    {
+        // Between calls the worker spins ~50 us and then sleeps; every gap here is longer, so each call must wake it.
+        // A lost wake-up would hang the call, so the loop runs under a time limit instead of hanging the test run.
+        var layer = new K3P1S1 { Threads = 2 };
+        var shape = new TensorShape(1, 4, 96, 96);
+        var input = new float[shape.ElementCount];
+        var output = new float[layer.GetOutputShape(shape).ElementCount];
+        var run = System.Threading.Tasks.Task.Run(() =>
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                layer.Forward(input, shape, output);
+                System.Threading.Thread.Sleep(1);
+            }
+        });
+        Assert.True(run.Wait(TimeSpan.FromSeconds(60)), "a threaded Forward did not finish: a worker missed its wake-up");
+    }
 }

@@ -92,8 +92,8 @@ internal static class WorkerPool
     {
         // How long an idle worker keeps polling before it sleeps: long enough that the next layer of a network, or
         // the next call in a loop, finds it awake (a wake-up from sleep costs tens of microseconds), short enough not
-        // to hold a core that the application wants for something else.
-        private const int SpinIterations = 40_000;
+        // to hold a core, or the other hyperthread of one, that the application wants for something else.
+        private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000; // 50 microseconds
 
         private readonly SemaphoreSlim _wake = new(0);
         private int _part;
@@ -121,25 +121,27 @@ internal static class WorkerPool
             int seen = 0;
             while (true)
             {
-                int spins = 0;
+                long spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
                 while (Volatile.Read(ref _generation) == seen)
                 {
-                    if (++spins < SpinIterations)
+                    if (System.Diagnostics.Stopwatch.GetTimestamp() < spinUntil)
                     {
-                        Thread.SpinWait(8);
+                        Thread.SpinWait(4);
                         continue;
                     }
 
                     // Announce the sleep, then look once more: a Start in between either sees the flag and releases
                     // the semaphore, or its new generation is seen here. A stale release only causes one extra loop.
-                    Volatile.Write(ref _sleeping, 1);
+                    // The exchange is a full fence: with a plain store, x86 may let the load below pass it, and a
+                    // Start could then miss the flag while this thread misses the new generation (a lost wake-up).
+                    Interlocked.Exchange(ref _sleeping, 1);
                     if (Volatile.Read(ref _generation) == seen)
                     {
                         _wake.Wait();
                     }
 
                     Volatile.Write(ref _sleeping, 0);
-                    spins = 0;
+                    spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
                 }
 
                 seen = Volatile.Read(ref _generation);

@@ -145,7 +145,7 @@ public class LayerVersusReferenceTests
     }
 
     [Fact]
-    public void Threaded_calls_separated_by_idle_gaps_never_lose_a_wake_up()
+    public async System.Threading.Tasks.Task Threaded_calls_separated_by_idle_gaps_never_lose_a_wake_up()
     {
         // Between calls the worker spins ~50 us and then sleeps; every gap here is longer, so each call must wake it.
         // A lost wake-up would hang the call, so the loop runs under a time limit instead of hanging the test run.
@@ -161,6 +161,8 @@ public class LayerVersusReferenceTests
                 System.Threading.Thread.Sleep(1);
             }
         });
-        Assert.True(run.Wait(TimeSpan.FromSeconds(60)), "a threaded Forward did not finish: a worker missed its wake-up");
+        var limit = System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60));
+        Assert.True(await System.Threading.Tasks.Task.WhenAny(run, limit) == run, "a threaded Forward did not finish: a worker missed its wake-up");
+        await run;
     }
 }

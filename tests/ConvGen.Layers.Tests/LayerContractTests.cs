@@ -185,4 +185,26 @@ public class LayerContractTests
         Assert.Equal(new TensorShape(1, 3, 16, 15), shape);
         Numerics.AssertClose(reference, data, "stack");
     }
+
+    [Fact]
+    public void Threaded_forward_allocates_nothing_on_the_calling_thread_after_the_first_calls()
+    {
+        // The worker side is pinned by the runtime tests (WorkerPoolTests), with a kernel that reads its own thread.
+        var layer = new K3P1S1 { Threads = 2 };
+        var shape = new TensorShape(2, 4, 128, 128);
+        var input = new float[shape.ElementCount];
+        var output = new float[layer.GetOutputShape(shape).ElementCount];
+        for (int i = 0; i < 20; i++)
+        {
+            layer.Forward(input, shape, output);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 50; i++)
+        {
+            layer.Forward(input, shape, output);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

@@ -23,6 +23,22 @@ internal sealed class KernelDims
         long planeRows = g.InH + 2L * g.PadH;
         long outW = w ? g.OutW : 0, outH = h ? g.OutH : 0;
 
+        if (g.IsFlatPointwise)
+        {
+            // Pointwise: each plane is one row of H*W pixels (see LayerGeometry.IsFlatPointwise).
+            bool hw = w && h;
+            Add("int", "OW", hw ? outH * outW : null, "o.H * o.W", "pixels per plane, treated as one row");
+            Add("int", "OH", 1, "1", "one row per plane");
+            Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");
+            Add("nint", "PhaseLen", hw ? (long)g.InH * g.InW : null, "s.H * (nint)s.W", "input plane, read as one row");
+            Add("nint", "RowStride", hw ? (long)g.InH * g.InW : null, "PhaseLen", "one row per plane");
+            Add("nint", "PlaneStride", hw ? (long)g.InH * g.InW : null, "PhaseLen", "floats per input plane");
+            Add("nint", "OutPlane", hw ? outH * outW : null, "OW", "floats per output plane");
+            Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
+            Add("int", "WOc", c ? (long)g.InChannelsPerGroup * g.Taps : null, $"CinG * {g.Taps}", "weights per filter: CinG * Kh * Kw");
+            return;
+        }
+
         Add("int", "OW", w ? outW : null, "o.W", "output width");
         Add("int", "OH", h ? outH : null, "o.H", "output height");
         Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");

@@ -89,7 +89,9 @@ internal static class LayerEmitter
         string kernel = plan.IsSpecialized
             ? $"specialized: {g.Taps} taps unrolled per input channel into register tiles of filters x output rows x pixel vectors"
             : "general runtime kernel, because " + plan.FallbackReason;
-        string input = g.NeedsStaging
+        string input = g.IsFlatPointwise
+            ? "read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle"
+            : g.NeedsStaging
             ? $"staged per plane with a zero border of {g.PadH} row(s) x {g.PadW} column(s)" + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
             : "read in place (no padding, unit column stride): no tap is tested per pixel";
         var tiles = new System.Collections.Generic.List<string>();

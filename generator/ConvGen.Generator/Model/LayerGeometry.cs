@@ -30,6 +30,12 @@ internal sealed record LayerGeometry(
     public long ReceptiveFieldH => ConvArithmetic.ReceptiveField(KernelH, DilationH);
     public long ReceptiveFieldW => ConvArithmetic.ReceptiveField(KernelW, DilationW);
 
+    /// <summary>
+    /// A 1x1 kernel with unit stride and no padding reads and writes every plane contiguously, so the kernel treats
+    /// each plane as one row of H*W pixels: no row ends, hence no partly used vectors at the end of every row.
+    /// </summary>
+    public bool IsFlatPointwise => KernelH == 1 && KernelW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0;
+
     /// <summary>Whether the kernel reads a zero-bordered, phase-split copy of the input rather than the input itself.</summary>
     public bool NeedsStaging => PadH > 0 || PadW > 0 || StrideW > 1;
 }

@@ -24,6 +24,11 @@ internal static class TilePlanner
         int cinG = g.HasStaticChannels ? g.InChannelsPerGroup : 0;
         long outW = g.HasStaticWidth ? g.OutW : 0;
         long outH = g.HasStaticHeight ? g.OutH : 0;
+        if (g.IsFlatPointwise)
+        {
+            outW = g.HasStaticSize ? g.OutH * g.OutW : 0;
+            outH = 1;
+        }
 
         TileShape? best = null;
         double bestScore = -1;

@@ -8,11 +8,11 @@
 // Out W     floor((W + 2*0 - 1*(1-1) - 1) / 1) + 1 = W
 // Receptive field 1x1: 1 + D*(K-1) per axis
 // Kernel    specialized: 1 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
-// Input     read in place (no padding, unit column stride): no tap is tested per pixel
+// Input     read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-//   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width; model efficiency 1.02
-//   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
-//   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
+//   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width, OH = 1; model efficiency 1.02
+//   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
+//   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
 //   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
@@ -30,11 +30,11 @@ namespace Demo
     /// Out W     floor((W + 2*0 - 1*(1-1) - 1) / 1) + 1 = W
     /// Receptive field 1x1: 1 + D*(K-1) per axis
     /// Kernel    specialized: 1 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
-    /// Input     read in place (no padding, unit column stride): no tap is tested per pixel
+    /// Input     read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-    ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width; model efficiency 1.02
-    ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
-    ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width; model efficiency 0.82
+    ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width, OH = 1; model efficiency 1.02
+    ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
+    ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
     ///   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
@@ -146,6 +146,7 @@ namespace ConvGen.Generated
         // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
         // Geometry, baked in.
         private const int KH = 1, KW = 1, SH = 1, SW = 1, PH = 0, PW = 0, Groups = 1;
+        private const int OH = 1; // one row per plane
 
         /// <summary>
         /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
@@ -158,13 +159,12 @@ namespace ConvGen.Generated
             int Cin = s.C, Cout = o.C;
             int H = s.H;
             int W = s.W;
-            int OW = o.W; // output width
-            int OH = o.H; // output height
+            int OW = o.H * o.W; // pixels per plane, treated as one row
             int CoutG = o.C / 1; // output channels (filters) per group
-            nint PhaseLen = s.W; // input row length
-            nint RowStride = s.W; // floats per input row
-            nint PlaneStride = s.H * (nint)s.W; // floats per input plane
-            nint OutPlane = o.H * (nint)o.W; // floats per output plane
+            nint PhaseLen = s.H * (nint)s.W; // input plane, read as one row
+            nint RowStride = PhaseLen; // one row per plane
+            nint PlaneStride = PhaseLen; // floats per input plane
+            nint OutPlane = OW; // floats per output plane
             int CinG = s.C / 1; // input channels per group
             int WOc = CinG * 1; // weights per filter: CinG * Kh * Kw
             int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
@@ -191,10 +191,10 @@ namespace ConvGen.Generated
                 int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
                 switch (path)
                 {
-                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
-                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
-                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
-                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc); break;
                 }
 
                 item += end - first;
@@ -202,21 +202,21 @@ namespace ConvGen.Generated
         }
 
         /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s), then single filter(s) left over.</summary>
-        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (; oc + 4 <= end; oc += 4)
             {
-                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
             for (; oc < end; oc++) // filters after the full tiles, one at a time
             {
-                F1R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                F1R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
         }
 
         /// <summary>4 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
@@ -262,7 +262,7 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             for (int oh = 0; oh < OH; oh++)
@@ -292,21 +292,21 @@ namespace ConvGen.Generated
         }
 
         /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 6 filter(s), then single filter(s) left over.</summary>
-        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
             for (; oc < end; oc++) // filters after the full tiles, one at a time
             {
-                F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
         }
 
         /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -362,7 +362,7 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             for (int oh = 0; oh < OH; oh++)
@@ -392,21 +392,21 @@ namespace ConvGen.Generated
         }
 
         /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then single filter(s) left over.</summary>
-        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
             for (; oc < end; oc++) // filters after the full tiles, one at a time
             {
-                F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
             }
         }
 
         /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -462,7 +462,7 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             for (int oh = 0; oh < OH; oh++)
@@ -492,27 +492,27 @@ namespace ConvGen.Generated
         }
 
         /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
-        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (; oc + 4 <= end; oc += 4)
             {
                 for (int oh = 0; oh < OH; oh++)
                 {
-                    Tile4_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    Tile4_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
             }
             for (; oc + 1 <= end; oc += 1)
             {
                 for (int oh = 0; oh < OH; oh++)
                 {
-                    Tile1_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    Tile1_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
             }
         }
 
         /// <summary>4 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile4_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Tile4_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (nint ow = 0; ow < OW; ow++)
             {
@@ -537,7 +537,7 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Tile1_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void Tile1_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             for (nint ow = 0; ow < OW; ow++)
             {

@@ -62,6 +62,7 @@ public class WorkerPoolTests
         for (int i = 0; i < 20; i++)
         {
             KernelThreads.Run(kernel, input, inShape, output, outShape, parts: 2);
+            Thread.Sleep(i % 5 == 0 ? 2 : 0); // warm the sleep and wake-up paths too
         }
 
         kernel.WorkerAllocatedSinceFirst = 0;

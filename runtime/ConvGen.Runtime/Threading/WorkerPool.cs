@@ -70,6 +70,13 @@ internal static class WorkerPool
             return;
         }
 
+        if (s_workers.Length == 0)
+        {
+            // The event creates its lock object the first time a caller really blocks on it; a timed-out wait now
+            // moves that one allocation out of whichever later Forward first has to wait for a worker.
+            s_done.Wait(1);
+        }
+
         var workers = new Worker[count];
         Array.Copy(s_workers, workers, s_workers.Length);
         for (int i = s_workers.Length; i < count; i++)

@@ -10,7 +10,6 @@ internal sealed record LayerSpec
 {
     public string Namespace { get; init; } = "";
     public string ClassName { get; init; } = "";
-    public string Accessibility { get; init; } = "internal";
     public bool IsPartial { get; init; }
     public int TypeParameterCount { get; init; }
     public bool IsGeneric => TypeParameterCount > 0;
@@ -46,7 +45,6 @@ internal sealed record LayerSpec
     /// <summary>Whether the Vector512 type exists in the consumer's framework (net8.0+).</summary>
     public bool HasVector512 { get; init; } = true;
 
-    public string FullName => (Namespace.Length == 0 ? "" : Namespace + ".") + string.Join(".", System.Linq.Enumerable.Select(ContainingTypes, t => t.NameWithTypeParameters)) + (ContainingTypes.Length == 0 ? "" : ".") + ClassName;
 
     /// <summary>The geometry with defaults and shorthands applied. Only meaningful once validation found no error.</summary>
     public LayerGeometry Resolve() => new(

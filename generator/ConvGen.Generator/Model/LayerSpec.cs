@@ -45,7 +45,6 @@ internal sealed record LayerSpec
     /// <summary>Whether the Vector512 type exists in the consumer's framework (net8.0+).</summary>
     public bool HasVector512 { get; init; } = true;
 
-
     /// <summary>The geometry with defaults and shorthands applied. Only meaningful once validation found no error.</summary>
     public LayerGeometry Resolve() => new(
         InChannels: InChannels.Or(0),

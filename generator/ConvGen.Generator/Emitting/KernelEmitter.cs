@@ -49,7 +49,18 @@ internal static class KernelEmitter
             w.Line("// Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would");
             w.Line("// otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.");
             WriteConstants(w, plan, dims);
-            WriteDriver(w, plan, dims);
+            if (plan.Winograd is not null)
+            {
+                // Vector paths run Winograd; without SIMD its transforms do not pay, and the direct scalar kernel runs.
+                WinogradEmitter.WriteDriver(w, plan);
+                plan = plan with { Tiles = EquatableArray<TileShape>.Empty };
+                WriteDriver(w, plan, dims, "RunDirect");
+            }
+            else
+            {
+                WriteDriver(w, plan, dims, "Run");
+            }
+
             foreach (TileShape tile in plan.Tiles)
             {
                 VectorBlockEmitter.Emit(w, plan, dims, tile);
@@ -59,6 +70,11 @@ internal static class KernelEmitter
             foreach (int tile in Tiles(plan))
             {
                 WriteScalarTile(w, plan, dims, tile);
+            }
+
+            if (plan.Winograd is not null)
+            {
+                WinogradEmitter.WriteGemms(w, plan);
             }
         }
 
@@ -97,7 +113,7 @@ internal static class KernelEmitter
         w.Line();
     }
 
-    private static void WriteDriver(CodeWriter w, KernelPlan plan, KernelDims dims)
+    private static void WriteDriver(CodeWriter w, KernelPlan plan, KernelDims dims, string name)
     {
         LayerGeometry g = plan.Geometry;
         w.Line("/// <summary>");
@@ -106,7 +122,7 @@ internal static class KernelEmitter
         w.Line("/// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.");
         w.Line("/// </summary>");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.Block("public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)"))
+        using (w.Block($"{(name == "Run" ? "public" : "private")} static void {name}(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)"))
         {
             if (!g.HasStaticChannels)
             {
@@ -134,7 +150,7 @@ internal static class KernelEmitter
             w.Line();
             w.Line("// The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a");
             w.Line("// JIT/AOT-time constant: only one branch survives compilation.");
-            w.Line("int path, tile;");
+            w.Line(plan.Tiles.Length == 0 ? "int path = 0, tile;" : "int path, tile;");
             string keyword = "if";
             int index = 0;
             foreach (TileShape t in plan.Tiles)
@@ -144,7 +160,7 @@ internal static class KernelEmitter
                 index++;
             }
 
-            w.Line($"else {{ path = {index}; tile = {plan.OcTile}; }}");
+            w.Line(index == 0 ? $"tile = {plan.OcTile};" : $"else {{ path = {index}; tile = {plan.OcTile}; }}");
             w.Line("int tiles = (CoutG + tile - 1) / tile;");
             w.Line("int items = s.N * Groups * tiles;");
             w.Line("int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);");

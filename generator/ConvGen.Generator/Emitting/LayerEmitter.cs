@@ -86,21 +86,42 @@ internal static class LayerEmitter
         string parameters = g.HasStaticChannels
             ? $"; {N(ConvArithmetic.ParameterCount(g.InChannels, g.OutChannels, g.Groups, g.KernelH, g.KernelW, g.HasBias))} parameters"
             : "";
-        string kernel = plan.IsSpecialized
-            ? $"specialized: {g.Taps} taps unrolled per input channel into register tiles of filters x output rows x pixel vectors"
-            : "general runtime kernel, because " + plan.FallbackReason;
+        string kernel = !plan.IsSpecialized
+            ? "general runtime kernel, because " + plan.FallbackReason
+            : plan.Winograd is not null
+            ? plan.Winograd.Why
+            : $"specialized: {g.Taps} taps unrolled per input channel into register tiles of filters x output rows x pixel vectors";
         string input = g.IsFlatPointwise
             ? "read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle"
             : g.NeedsStaging
             ? $"staged per plane with a zero border of {g.PadH} row(s) x {g.PadW} column(s)" + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
             : "read in place (no padding, unit column stride): no tap is tested per pixel";
         var tiles = new System.Collections.Generic.List<string>();
-        foreach (TileShape tile in plan.Tiles)
+        if (plan.Winograd is WinogradPlan wino)
         {
-            tiles.Add("  " + tile.Why);
-        }
+            tiles.Add($"  tiles: {wino.TilesY}x{wino.TilesX} of 4x4 outputs, in {wino.Blocks} block(s) of up to {wino.BlockRows} tile row(s) whose transformed input and GEMM output fit in L2");
+            foreach (int bits in plan.VectorWidths)
+            {
+                (int f, int v) = WinogradPlanner.GemmTile(bits);
+                tiles.Add($"  Vector{bits}: 36 GEMMs per block in tiles of {f} filter(s) x {v} vector(s) of {bits / 32} tiles = {f * v} accumulators; weights transformed once (U = G g G^T), again only after they change");
+            }
 
-        tiles.Add($"  scalar: {plan.OcTile} filter(s) x 1 pixel, for rows narrower than every vector or no SIMD");
+            tiles.Add($"  scalar: direct kernel, {plan.OcTile} filter(s) x 1 pixel (without SIMD the transforms do not pay)");
+        }
+        else
+        {
+            foreach (TileShape tile in plan.Tiles)
+            {
+                tiles.Add("  " + tile.Why);
+            }
+
+            if (plan.WinogradWhyNot is not null)
+            {
+                tiles.Add("  " + plan.WinogradWhyNot);
+            }
+
+            tiles.Add($"  scalar: {plan.OcTile} filter(s) x 1 pixel, for rows narrower than every vector or no SIMD");
+        }
         string[] lines =
         {
             $"Conv2d {cin} -> {cout}, kernel {g.KernelH}x{g.KernelW}, stride {g.StrideH}x{g.StrideW}, padding {g.PadH}x{g.PadW}, dilation {g.DilationH}x{g.DilationW}, groups {g.Groups}, {(g.HasBias ? "bias" : "no bias")}",
@@ -110,7 +131,9 @@ internal static class LayerEmitter
             $"Out W     " + KernelDims.Formula(g.InW, "W", g.KernelW, g.PadW, g.StrideW, g.DilationW),
             $"Receptive field {g.ReceptiveFieldH}x{g.ReceptiveFieldW}: 1 + D*(K-1) per axis",
             $"Kernel    {kernel}",
-            plan.IsSpecialized ? $"Input     {input}" : "Input     checked and staged by the general kernel",
+            !plan.IsSpecialized ? "Input     checked and staged by the general kernel"
+                : plan.Winograd is not null ? "Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)"
+                : $"Input     {input}",
             plan.IsSpecialized ? "Dispatch  " + string.Join(" -> ", System.Linq.Enumerable.Select(plan.VectorWidths, b => $"Vector{b}")) + " -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)" : "Dispatch  at run time inside the general kernel",
         };
         return plan.IsSpecialized ? System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Concat(lines, tiles)) : lines;
@@ -138,7 +161,7 @@ internal static class LayerEmitter
         using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer" + (plan.IsSpecialized ? ", global::ConvGen.Internal.IParallelKernel" : "")))
         {
             WriteConstants(w, g);
-            WriteState(w, g, name);
+            WriteState(w, plan, g, name);
             WriteMembers(w, plan, g, name);
         }
     }
@@ -182,7 +205,7 @@ internal static class LayerEmitter
         w.Line();
     }
 
-    private static void WriteState(CodeWriter w, LayerGeometry g, string name)
+    private static void WriteState(CodeWriter w, KernelPlan plan, LayerGeometry g, string name)
     {
         string geometry(string cin, string cout) =>
             $"new global::ConvGen.ConvGeometry({cin}, {cout}, {g.KernelH}, {g.KernelW}, {g.StrideH}, {g.StrideW}, {g.PadH}, {g.PadW}, {g.DilationH}, {g.DilationW}, {g.Groups}, {(g.HasBias ? "true" : "false")}, {g.InH}, {g.InW})";
@@ -191,6 +214,13 @@ internal static class LayerEmitter
             w.Line($"private static readonly global::ConvGen.ConvGeometry s_geometry = {geometry("InputChannels", "OutputChannels")};");
             w.Line("private readonly float[] _weights = new float[WeightCount];");
             w.Line(g.HasBias ? "private readonly float[] _bias = new float[OutputChannels];" : "private readonly float[] _bias = global::System.Array.Empty<float>();");
+            if (plan.Winograd is not null)
+            {
+                w.Line("// Winograd-transformed weights and the weights they were computed from: compared on every Forward, so writes");
+                w.Line("// through Weights are honored however the span was obtained.");
+                w.Line("private float[]? _packedWeights, _packedFrom;");
+            }
+
             w.Line();
             w.Line($"/// <summary>Creates the layer with all weights{(g.HasBias ? " and biases" : "")} zero; fill <see cref=\"Weights\"/>{(g.HasBias ? " and <see cref=\"Bias\"/>" : "")} before use.</summary>");
             w.Line($"public {name}()");
@@ -247,14 +277,26 @@ internal static class LayerEmitter
             {
                 string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}";
                 bool dense = !g.HasStaticChannels || (long)g.InChannelsPerGroup * g.Taps >= 16;
-                w.Line(dense
-                    ? "// Single-thread estimate at ~100 GFLOP/s, what the register-tiled kernel sustains on one AVX-512 core."
-                    : "// Single-thread estimate at ~30 GFLOP/s: with few taps per filter the kernel is bound by loads, not multiply-adds.");
-                w.Line($"double microseconds = 2.0 * outputShape.ElementCount * {geometry}.InChannelsPerGroup * {g.Taps} / {(dense ? "100e3" : "30e3")};");
+                string packed = "";
+                if (plan.Winograd is not null)
+                {
+                    w.Line("// Winograd does the direct kernel's work in about 40% of its time: ~250 GFLOP/s direct-equivalent on one core.");
+                    w.Line($"double microseconds = 2.0 * outputShape.ElementCount * {geometry}.InChannelsPerGroup * {g.Taps} / 250e3;");
+                    w.Line($"float[] packed = {kernel}.Pack(_weights, ref _packedWeights, ref _packedFrom);");
+                    packed = "packed, ";
+                }
+                else
+                {
+                    w.Line(dense
+                        ? "// Single-thread estimate at ~100 GFLOP/s, what the register-tiled kernel sustains on one AVX-512 core."
+                        : "// Single-thread estimate at ~30 GFLOP/s: with few taps per filter the kernel is bound by loads, not multiply-adds.");
+                    w.Line($"double microseconds = 2.0 * outputShape.ElementCount * {geometry}.InChannelsPerGroup * {g.Taps} / {(dense ? "100e3" : "30e3")};");
+                }
+
                 w.Line("int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, microseconds);");
                 using (w.Block("if (parts <= 1)"))
                 {
-                    w.Line($"{kernel}.Run(input, inputShape, output, outputShape, _weights, _bias, 0, 1);");
+                    w.Line($"{kernel}.Run(input, inputShape, output, outputShape, _weights, {packed}_bias, 0, 1);");
                 }
 
                 using (w.Block("else"))
@@ -286,7 +328,8 @@ internal static class LayerEmitter
             w.Line();
             w.Line("void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)");
             w.Indent();
-            w.Line($"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);");
+            string packed = plan.Winograd is not null ? "_packedWeights ?? global::System.Array.Empty<float>(), " : "";
+            w.Line($"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, {packed}_bias, part, parts);");
             w.Outdent();
         }
     }

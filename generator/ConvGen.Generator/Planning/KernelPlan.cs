@@ -31,5 +31,11 @@ internal sealed record KernelPlan
     /// <summary>The register tile for each of <see cref="VectorWidths"/>, in the same order.</summary>
     public EquatableArray<TileShape> Tiles { get; init; } = EquatableArray<TileShape>.Empty;
 
+    /// <summary>Set when the layer runs Winograd F(4x4, 3x3) on its vector paths (the scalar path stays direct).</summary>
+    public WinogradPlan? Winograd { get; init; }
+
+    /// <summary>Why a 3x3 stride-1 layer stays on the direct kernel; null when Winograd never applies or is chosen.</summary>
+    public string? WinogradWhyNot { get; init; }
+
     public bool IsSpecialized => FallbackReason is null;
 }

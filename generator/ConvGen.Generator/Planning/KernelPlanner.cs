@@ -44,6 +44,13 @@ internal static class KernelPlanner
             remainder = 1;
         }
 
+        WinogradPlan? winograd = null;
+        string? whyNot = null;
+        if (reason is null)
+        {
+            winograd = WinogradPlanner.Choose(g, out whyNot);
+        }
+
         int[] widths = spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 };
         return new KernelPlan
         {
@@ -56,6 +63,8 @@ internal static class KernelPlanner
             FallbackReason = reason,
             OcTile = ocTile,
             OcRemainderTile = remainder,
+            Winograd = winograd,
+            WinogradWhyNot = whyNot,
             VectorWidths = new EquatableArray<int>(widths),
             Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => TilePlanner.Choose(b, g)) : System.Array.Empty<TileShape>()),
         };

@@ -15,7 +15,7 @@ namespace ConvGen.Generator.Tests.Emission;
 /// <summary>
 /// A wide sweep of geometries through the emitter, compiled in memory in one batch, loaded into a collectible
 /// context and run against the reference: K in {1,2,3,5,7}, every padding from 0 to K (past the kernel included),
-/// strides 1-3, dilations 1-2, with and without a static input size, on odd and prime sizes.
+/// strides 1-3, dilations 1-2, with and without a static input size, on odd and prime sizes; and Winograd layers.
 /// </summary>
 public class KernelSweepTests
 {
@@ -37,6 +37,17 @@ public class KernelSweepTests
                         cases.Add(new Case($"L_k{k}_p{p}_s{s}_d{d}", k, p, s, d, isStatic ? 11 + k : 0, isStatic ? 17 + 2 * k : 0, 3, groups == 3 ? 6 : 5, groups));
                     }
                 }
+            }
+        }
+
+        // Winograd F(4x4,3x3) layers: every padding up to past the kernel, outputs from one tile upward with every
+        // remainder modulo 4, tile rows narrower and wider than a vector, filters not a multiple of any GEMM tile.
+        int[][] winograd = { new[] { 6, 6 }, new[] { 9, 13 }, new[] { 5, 70 }, new[] { 17, 35 } };
+        for (int p = 0; p <= 3; p++)
+        {
+            foreach (int[] size in winograd)
+            {
+                cases.Add(new Case($"W_p{p}_{size[0]}x{size[1]}", 3, p, 1, 1, size[0] + 2 - p, size[1] + 2 - p, 32 + p, 37 - p, 1));
             }
         }
 

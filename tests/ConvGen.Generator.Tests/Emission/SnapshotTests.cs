@@ -28,6 +28,10 @@ public class SnapshotTests
         => Verify("namespace Demo; [ConvGen.ConvLayer(K = 3, P = 1, InChannels = 4, OutChannels = 12, InH = 28, InW = 28)] public partial class Block { }", nameof(Static_size_3x3_makes_every_size_a_literal));
 
     [Fact]
+    public void Static_3x3_with_64_channels_runs_Winograd()
+        => Verify("namespace Demo; [ConvGen.ConvLayer(K = 3, P = 1, InChannels = 64, OutChannels = 64, InH = 28, InW = 28, Bias = false)] public partial class Body { }", nameof(Static_3x3_with_64_channels_runs_Winograd));
+
+    [Fact]
     public void Pointwise_with_channels_from_the_constructor()
         => Verify("namespace Demo; [ConvGen.ConvLayer(K = 1)] public partial class Mix { }", nameof(Pointwise_with_channels_from_the_constructor));
 

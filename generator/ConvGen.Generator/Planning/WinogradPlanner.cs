@@ -1,0 +1,67 @@
+using System;
+using System.Globalization;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Planning;
+
+/// <summary>Decides, at build time, whether a layer runs Winograd F(4x4, 3x3) instead of the direct kernel.</summary>
+internal static class WinogradPlanner
+{
+    /// <summary>
+    /// Channels below which the direct kernel stays: the transforms cost per channel what the GEMM saves per
+    /// channel pair, so with few channels on either side the saving does not cover them.
+    /// </summary>
+    public const int MinChannels = 32;
+
+    /// <summary>Bytes of transformed input plus GEMM output one block may hold: half of one core's 2 MiB L2.</summary>
+    private const int BlockBytes = 1 << 20;
+
+    /// <summary>Null when the direct kernel runs, with <paramref name="whyNot"/> saying why (or null if Winograd never applies).</summary>
+    public static WinogradPlan? Choose(LayerGeometry g, out string? whyNot)
+    {
+        whyNot = null;
+        if (g.KernelH != 3 || g.KernelW != 3 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1)
+        {
+            return null;
+        }
+
+        if (g.Groups != 1)
+        {
+            whyNot = "Winograd F(4x4,3x3) not used: grouped layers have too few channels per group to pay for its transforms";
+            return null;
+        }
+
+        if (!g.HasStaticChannels || !g.HasStaticSize)
+        {
+            whyNot = "Winograd F(4x4,3x3) not used: it is planned for static channels and input size (set InChannels, OutChannels, InH, InW)";
+            return null;
+        }
+
+        if (g.InChannels < MinChannels || g.OutChannels < MinChannels)
+        {
+            whyNot = $"Winograd F(4x4,3x3) not used: {g.InChannels} -> {g.OutChannels} channels, below the {MinChannels} on each side where its transforms pay";
+            return null;
+        }
+
+        if (g.OutH < 4 || g.OutW < 4)
+        {
+            whyNot = $"Winograd F(4x4,3x3) not used: the {g.OutH}x{g.OutW} output is smaller than one 4x4 tile";
+            return null;
+        }
+
+        int tilesY = (int)((g.OutH + 3) / 4), tilesX = (int)((g.OutW + 3) / 4);
+        long rowBytes = 36L * 4 * tilesX * (g.InChannels + g.OutChannels);
+        int blocks = (int)Math.Min(tilesY, Math.Max(tilesY >= 2 ? 2 : 1, (tilesY * rowBytes + BlockBytes - 1) / BlockBytes));
+        int rows = (tilesY + blocks - 1) / blocks;
+        blocks = (tilesY + rows - 1) / rows;
+        string why = string.Format(CultureInfo.InvariantCulture,
+            "Winograd F(4x4,3x3): 3x3 stride 1 with {0} -> {1} channels, so 36 instead of 144 multiplies per 4x4 tile and channel pair; "
+            + "the input and output transforms cost O(Cin + Cout) per tile against the O(Cin*Cout) they save",
+            g.InChannels, g.OutChannels);
+        return new WinogradPlan(tilesY, tilesX, rows, blocks, why);
+    }
+
+    /// <summary>The GEMM register tile per vector width: filters x up to this many vectors of tiles.</summary>
+    public static (int Filters, int Vectors) GemmTile(int bits)
+        => bits == 512 ? (6, 4) : (4, 3);
+}

@@ -99,10 +99,10 @@ internal static class LayerEmitter
         var tiles = new System.Collections.Generic.List<string>();
         if (plan.Winograd is WinogradPlan wino)
         {
-            tiles.Add($"  tiles: {wino.TilesY}x{wino.TilesX} of 4x4 outputs, in {wino.Blocks} block(s) of up to {wino.BlockRows} tile row(s) whose transformed input and GEMM output fit in L2");
+            tiles.Add($"  tiles: {wino.TilesY}x{wino.TilesX} of 4x4 outputs, in {wino.Blocks} block(s) of up to {wino.BlockRows} tile row(s) (more blocks at run time when threads outnumber them)");
             foreach (int bits in plan.VectorWidths)
             {
-                (int f, int v) = WinogradPlanner.GemmTile(bits);
+                (int f, int v) = WinogradPlanner.GemmTile(bits, wino);
                 tiles.Add($"  Vector{bits}: 36 GEMMs per block in tiles of {f} filter(s) x {v} vector(s) of {bits / 32} tiles = {f * v} accumulators; weights transformed once (U = G g G^T), again only after they change");
             }
 

@@ -42,17 +42,34 @@ internal static class VectorBlockEmitter
 
     private static string BlockName(TileShape t) => $"{t.Name}_V{t.Bits}";
 
-    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b" + dims.Parameters();
+    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b, int col0, int col1" + dims.Parameters();
 
     private static void WriteGroup(CodeWriter w, KernelPlan plan, KernelDims dims, TileShape tile, int remainder)
     {
         LayerGeometry g = plan.Geometry;
+        bool chunked = g.IsFlatPointwise;
+        int step = tile.Vectors * tile.Lanes;
         w.Line($"/// <summary>Filters oc..end-1 of one group with Vector{tile.Bits}: tiles of {tile.Filters} filter(s){(remainder > 0 ? $", then {(g.HasStaticChannels ? remainder.ToString(CultureInfo.InvariantCulture) : "single")} filter(s) left over" : "")}.</summary>");
         using (w.Block($"private static void {GroupName(tile.Bits)}(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end{dims.Parameters()})"))
         {
+            string range = chunked ? "col0, col1" : "0, OW";
+            if (chunked)
+            {
+                w.Line("// A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's");
+                w.Line("// CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input");
+                w.Line("// streaming from L2 once per filter tile.");
+                w.Line($"int chunk = Math.Max({step}, 8192 / CinG / {step} * {step});");
+                w.Line("int first = oc;");
+                w.Line("for (int col0 = 0; col0 < OW; col0 += chunk)");
+                w.Line("{");
+                w.Indent();
+                w.Line("int col1 = Math.Min(OW, col0 + chunk);");
+                w.Line("oc = first;");
+            }
+
             using (w.Block($"for (; oc + {tile.Filters} <= end; oc += {tile.Filters})"))
             {
-                w.Line($"{BlockName(tile)}(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc){dims.Arguments()});");
+                w.Line($"{BlockName(tile)}(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), {range}{dims.Arguments()});");
             }
 
             if (remainder > 0)
@@ -61,8 +78,14 @@ internal static class VectorBlockEmitter
                 string header = g.HasStaticChannels ? $"if (oc < end) // the {remainder} filter(s) after the full tiles" : "for (; oc < end; oc++) // filters after the full tiles, one at a time";
                 using (w.Block(header))
                 {
-                    w.Line($"{BlockName(rest)}(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc){dims.Arguments()});");
+                    w.Line($"{BlockName(rest)}(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), {range}{dims.Arguments()});");
                 }
+            }
+
+            if (chunked)
+            {
+                w.Outdent();
+                w.Line("}");
             }
         }
 
@@ -75,7 +98,7 @@ internal static class VectorBlockEmitter
         int lanes = t.Lanes;
         string v = $"Vector{t.Bits}";
         string vf = $"Vector{t.Bits}<float>";
-        w.Line($"/// <summary>{t.Filters} filter(s) over the whole plane, {t.Rows} output row(s) x {t.Vectors} vector(s) of {lanes} pixels at a time ({t.Accumulators} accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>");
+        w.Line($"/// <summary>{t.Filters} filter(s) over output columns col0..col1-1 of every row, {t.Rows} output row(s) x {t.Vectors} vector(s) of {lanes} pixels at a time ({t.Accumulators} accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.Block($"private static void {BlockName(t)}({Params(dims)})"))
         {
@@ -83,7 +106,7 @@ internal static class VectorBlockEmitter
             {
                 using (w.Block($"if (OH < {t.Rows})"))
                 {
-                    w.Line($"{BlockName(t with { Rows = 1 })}(ref x, ref w, ref y, ref b{dims.Arguments()});");
+                    w.Line($"{BlockName(t with { Rows = 1 })}(ref x, ref w, ref y, ref b, col0, col1{dims.Arguments()});");
                     w.Line("return;");
                 }
             }
@@ -116,9 +139,9 @@ internal static class VectorBlockEmitter
 
                 w.Line("ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);");
                 w.Line("ref float yr = ref Unsafe.Add(ref y, row * OW);");
-                using (w.Block($"for (int ow = 0; ow < OW; ow += {t.Vectors * lanes})"))
+                using (w.Block($"for (int ow = col0; ow < col1; ow += {t.Vectors * lanes})"))
                 {
-                    w.Line(KernelEmitter.Join(t.Vectors, c => $"nint c{c} = Math.Min(ow{(c == 0 ? "" : " + " + (c * lanes).ToString(CultureInfo.InvariantCulture))}, OW - {lanes});"));
+                    w.Line(KernelEmitter.Join(t.Vectors, c => $"nint c{c} = Math.Min(ow{(c == 0 ? "" : " + " + (c * lanes).ToString(CultureInfo.InvariantCulture))}, col1 - {lanes});"));
                     for (int f = 0; f < t.Filters; f++)
                     {
                         w.Line(KernelEmitter.Join(t.Rows * t.Vectors, i => $"{vf} a{f}_{i / t.Vectors}_{i % t.Vectors} = bias{f};"));

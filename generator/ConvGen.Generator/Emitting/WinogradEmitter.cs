@@ -26,11 +26,11 @@ internal static class WinogradEmitter
         w.Line("private const int VLength = 36 * VPoint; // transformed input of a block: [point][input channel][tile]");
         foreach (int bits in widths)
         {
-            (int f, _) = WinogradPlanner.GemmTile(bits);
+            (int f, _) = WinogradPlanner.GemmTile(bits, p);
             w.Line($"private const int F{bits} = {f}, OcP{bits} = {Padded(g.OutChannels, f)}, MPoint{bits} = {PointStride(Padded(g.OutChannels, f) * BlockStride(p.BlockTiles))}; // Vector{bits} GEMM: filters per tile, filters padded to whole tiles, floats per point of M");
         }
 
-        w.Line($"private const int MLength = 36 * {widths.Max(b => PointStride(Padded(g.OutChannels, WinogradPlanner.GemmTile(b).Filters) * BlockStride(p.BlockTiles)))}; // GEMM output of a block: [point][filter][tile]");
+        w.Line($"private const int MLength = 36 * {widths.Max(b => PointStride(Padded(g.OutChannels, WinogradPlanner.GemmTile(b, p).Filters) * BlockStride(p.BlockTiles)))}; // GEMM output of a block: [point][filter][tile]");
         w.Line();
 
         w.Line("/// <summary>The transformed weights for the vector path this process runs, recomputed only when the weights changed.</summary>");
@@ -61,15 +61,24 @@ internal static class WinogradEmitter
 
             w.Line();
             w.Line("const int inPlane = H * W, inImage = Cin * inPlane, outPlane = OH * OW, outImage = Cout * outPlane;");
-            w.Line("int items = s.N * Blocks;");
+            w.Line("// Fewer items than parts (one image in one block): cut the image into smaller blocks, the same cut in every part.");
+            w.Line("int blockRows = BlockRows, blocks = Blocks;");
+            using (w.Block("if (s.N * blocks < parts)"))
+            {
+                w.Line("int cut = Math.Min(TY, (parts + s.N - 1) / s.N);");
+                w.Line("blockRows = (TY + cut - 1) / cut;");
+                w.Line("blocks = (TY + blockRows - 1) / blockRows;");
+            }
+
+            w.Line("int items = s.N * blocks;");
             w.Line("int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);");
             w.Line("Span<float> scratch = Scratch.Get(StagedLength + VLength + MLength);");
             w.Line("Span<float> staged = scratch.Slice(0, StagedLength), v = scratch.Slice(StagedLength, VLength), m = scratch.Slice(StagedLength + VLength, MLength);");
             w.Line("ref float u0 = ref MemoryMarshal.GetArrayDataReference(packed);");
             using (w.Block("for (; item < last; item++)"))
             {
-                w.Line("int n = item / Blocks, ty0 = item % Blocks * BlockRows;");
-                w.Line("int rows = Math.Min(BlockRows, TY - ty0), tiles = rows * TX;");
+                w.Line("int n = item / blocks, ty0 = item % blocks * blockRows;");
+                w.Line("int rows = Math.Min(blockRows, TY - ty0), tiles = rows * TX;");
                 w.Line("ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);");
                 using (w.Block("for (int ic = 0; ic < Cin; ic++)"))
                 {
@@ -105,8 +114,8 @@ internal static class WinogradEmitter
         {
             WriteInputTransform(w, plan, bits);
             WriteOutputTransform(w, plan, bits);
-            WriteGemm(w, bits);
-            (int f, int vectors) = WinogradPlanner.GemmTile(bits);
+            WriteGemm(w, bits, plan.Winograd!);
+            (int f, int vectors) = WinogradPlanner.GemmTile(bits, plan.Winograd!);
             for (int v = vectors; v >= 1; v--)
             {
                 WriteTile(w, bits, f, v);
@@ -114,9 +123,9 @@ internal static class WinogradEmitter
         }
     }
 
-    private static void WriteGemm(CodeWriter w, int bits)
+    private static void WriteGemm(CodeWriter w, int bits, WinogradPlan p)
     {
-        (int f, int vectors) = WinogradPlanner.GemmTile(bits);
+        (int f, int vectors) = WinogradPlanner.GemmTile(bits, p);
         int lanes = bits / 32;
         w.Line($"/// <summary>");
         w.Line($"/// The 36 GEMMs of a block with Vector{bits}: M[point] = U[point] x V[point], over tiles of {f} filters x up to {vectors}");
@@ -240,7 +249,7 @@ internal static class WinogradEmitter
         WinogradPlan p = plan.Winograd!;
         int lanes = bits / 32;
         string vec = $"Vector{bits}<float>";
-        (int f, _) = WinogradPlanner.GemmTile(bits);
+        (int f, _) = WinogradPlanner.GemmTile(bits, p);
         int points = PointStride(Padded(plan.Geometry.OutChannels, f) * BlockStride(p.BlockTiles));
         w.Line($"/// <summary>");
         w.Line($"/// Y = A^T M A + bias with Vector{bits} for every tile of one filter: lanes are {lanes} neighbouring tiles, each row's");

@@ -32,10 +32,13 @@ internal static class TilePlanner
 
         TileShape? best = null;
         double bestScore = -1;
-        int maxFilters = coutG == 0 ? 8 : Math.Min(8, coutG);
+        // A 1x1 layer runs as a GEMM over chunks of pixels that must stay in L1 (see the group driver): few vectors
+        // per tile keep the chunk small, more filters per tile keep the multiply-adds per load up.
+        int maxFilters = coutG == 0 ? 8 : Math.Min(g.IsFlatPointwise && wide ? 12 : 8, coutG);
+        int maxVectors = g.IsFlatPointwise ? 2 : wide ? 6 : 4;
         for (int f = 1; f <= maxFilters; f++)
         {
-            for (int v = 1; v <= (wide ? 6 : 4); v++)
+            for (int v = 1; v <= maxVectors; v++)
             {
                 for (int r = 1; r <= 4; r++)
                 {

@@ -13,8 +13,13 @@ internal static class WinogradPlanner
     /// </summary>
     public const int MinChannels = 32;
 
-    /// <summary>Bytes of transformed input plus GEMM output one block may hold: half of one core's 2 MiB L2.</summary>
-    private const int BlockBytes = 1 << 20;
+    /// <summary>
+    /// Bytes of transformed input plus GEMM output one block may hold. Larger than one core's 2 MiB L2 on purpose:
+    /// V and M are touched one point at a time (tens of KB), while every block reads all 36 transformed weight
+    /// matrices (U, 36 * Cout * Cin floats: 2.4 MB at 128 channels), so fewer, larger blocks measured faster.
+    /// Threads cut the image into more blocks at run time when there are fewer blocks than threads.
+    /// </summary>
+    private const int BlockBytes = 4 << 20;
 
     /// <summary>Null when the direct kernel runs, with <paramref name="whyNot"/> saying why (or null if Winograd never applies).</summary>
     public static WinogradPlan? Choose(LayerGeometry g, out string? whyNot)
@@ -51,7 +56,7 @@ internal static class WinogradPlanner
 
         int tilesY = (int)((g.OutH + 3) / 4), tilesX = (int)((g.OutW + 3) / 4);
         long rowBytes = 36L * 4 * tilesX * (g.InChannels + g.OutChannels);
-        int blocks = (int)Math.Min(tilesY, Math.Max(tilesY >= 2 ? 2 : 1, (tilesY * rowBytes + BlockBytes - 1) / BlockBytes));
+        int blocks = (int)Math.Min(tilesY, Math.Max(1, (tilesY * rowBytes + BlockBytes - 1) / BlockBytes));
         int rows = (tilesY + blocks - 1) / blocks;
         blocks = (tilesY + rows - 1) / rows;
         string why = string.Format(CultureInfo.InvariantCulture,
@@ -61,7 +66,21 @@ internal static class WinogradPlanner
         return new WinogradPlan(tilesY, tilesX, rows, blocks, why);
     }
 
-    /// <summary>The GEMM register tile per vector width: filters x up to this many vectors of tiles.</summary>
-    public static (int Filters, int Vectors) GemmTile(int bits)
-        => bits == 512 ? (6, 4) : (4, 3);
+    /// <summary>
+    /// The GEMM register tile per vector width: filters x up to this many vectors of tiles. Vector512 has 32 registers:
+    /// 24 accumulators, the tile's input vectors and one broadcast weight; narrower widths have 16 and keep 12. The
+    /// vectors never exceed what a block holds, so small blocks trade vectors for filters instead of running a
+    /// narrower tile.
+    /// </summary>
+    public static (int Filters, int Vectors) GemmTile(int bits, WinogradPlan plan)
+    {
+        int lanes = bits / 32, blockVectors = (plan.BlockTiles + lanes - 1) / lanes;
+        if (bits == 512)
+        {
+            int v = Math.Min(4, blockVectors);
+            return (24 / v, v);
+        }
+
+        return blockVectors >= 3 ? (4, 3) : blockVectors == 2 ? (6, 2) : (12, 1);
+    }
 }

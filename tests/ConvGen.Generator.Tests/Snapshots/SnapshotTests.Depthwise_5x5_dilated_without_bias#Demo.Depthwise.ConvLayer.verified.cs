@@ -220,17 +220,17 @@ namespace ConvGen.Generated
         {
             for (; oc + 1 <= end; oc += 1)
             {
-                F1R4V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F1R4V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 4 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 4 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R4V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R4V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             if (OH < 4)
             {
-                F1R1V6_V512(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F1R1V6_V512(ref x, ref w, ref y, ref b, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                 return;
             }
             Vector512<float> bias0 = Vector512<float>.Zero;
@@ -239,9 +239,9 @@ namespace ConvGen.Generated
                 nint row = Math.Min(oh, OH - 4); // the last row block overlaps the one before
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 96)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
                     Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_1_2 = bias0; Vector512<float> a0_1_3 = bias0; Vector512<float> a0_1_4 = bias0; Vector512<float> a0_1_5 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_2_1 = bias0; Vector512<float> a0_2_2 = bias0; Vector512<float> a0_2_3 = bias0; Vector512<float> a0_2_4 = bias0; Vector512<float> a0_2_5 = bias0; Vector512<float> a0_3_0 = bias0; Vector512<float> a0_3_1 = bias0; Vector512<float> a0_3_2 = bias0; Vector512<float> a0_3_3 = bias0; Vector512<float> a0_3_4 = bias0; Vector512<float> a0_3_5 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
@@ -531,9 +531,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512<float>.Zero;
             for (int oh = 0; oh < OH; oh++)
@@ -541,9 +541,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 96)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
                     Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
@@ -643,17 +643,17 @@ namespace ConvGen.Generated
         {
             for (; oc + 1 <= end; oc += 1)
             {
-                F1R4V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F1R4V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 4 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 4 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R4V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R4V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             if (OH < 4)
             {
-                F1R1V2_V256(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F1R1V2_V256(ref x, ref w, ref y, ref b, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                 return;
             }
             Vector256<float> bias0 = Vector256<float>.Zero;
@@ -662,9 +662,9 @@ namespace ConvGen.Generated
                 nint row = Math.Min(oh, OH - 4); // the last row block overlaps the one before
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_1_0 = bias0; Vector256<float> a0_1_1 = bias0; Vector256<float> a0_2_0 = bias0; Vector256<float> a0_2_1 = bias0; Vector256<float> a0_3_0 = bias0; Vector256<float> a0_3_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
@@ -954,9 +954,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256<float>.Zero;
             for (int oh = 0; oh < OH; oh++)
@@ -964,9 +964,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
@@ -1066,17 +1066,17 @@ namespace ConvGen.Generated
         {
             for (; oc + 1 <= end; oc += 1)
             {
-                F1R4V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F1R4V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 4 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 4 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R4V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R4V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             if (OH < 4)
             {
-                F1R1V2_V128(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F1R1V2_V128(ref x, ref w, ref y, ref b, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                 return;
             }
             Vector128<float> bias0 = Vector128<float>.Zero;
@@ -1085,9 +1085,9 @@ namespace ConvGen.Generated
                 nint row = Math.Min(oh, OH - 4); // the last row block overlaps the one before
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0; Vector128<float> a0_1_0 = bias0; Vector128<float> a0_1_1 = bias0; Vector128<float> a0_2_0 = bias0; Vector128<float> a0_2_1 = bias0; Vector128<float> a0_3_0 = bias0; Vector128<float> a0_3_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
@@ -1377,9 +1377,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128<float>.Zero;
             for (int oh = 0; oh < OH; oh++)
@@ -1387,9 +1387,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;

@@ -226,17 +226,17 @@ namespace ConvGen.Generated
         {
             for (; oc + 2 <= end; oc += 2)
             {
-                F2R2V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R2V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>2 filter(s) over the whole plane, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             if (OH < 2)
             {
-                F2R1V6_V512(ref x, ref w, ref y, ref b, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R1V6_V512(ref x, ref w, ref y, ref b, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                 return;
             }
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
@@ -246,9 +246,9 @@ namespace ConvGen.Generated
                 nint row = Math.Min(oh, OH - 2); // the last row block overlaps the one before
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 96)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
                     Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_1_2 = bias0; Vector512<float> a0_1_3 = bias0; Vector512<float> a0_1_4 = bias0; Vector512<float> a0_1_5 = bias0;
                     Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1; Vector512<float> a1_1_2 = bias1; Vector512<float> a1_1_3 = bias1; Vector512<float> a1_1_4 = bias1; Vector512<float> a1_1_5 = bias1;
                     ref float xc = ref xr;
@@ -299,9 +299,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
@@ -310,9 +310,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 96)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
                     Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
                     Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
                     ref float xc = ref xr;
@@ -350,13 +350,13 @@ namespace ConvGen.Generated
         {
             for (; oc + 2 <= end; oc += 2)
             {
-                F2R1V4_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R1V4_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -365,9 +365,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 32)
+                for (int ow = col0; ow < col1; ow += 32)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8); nint c2 = Math.Min(ow + 16, OW - 8); nint c3 = Math.Min(ow + 24, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8); nint c2 = Math.Min(ow + 16, col1 - 8); nint c3 = Math.Min(ow + 24, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_0_2 = bias0; Vector256<float> a0_0_3 = bias0;
                     Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1; Vector256<float> a1_0_2 = bias1; Vector256<float> a1_0_3 = bias1;
                     ref float xc = ref xr;
@@ -405,13 +405,13 @@ namespace ConvGen.Generated
         {
             for (; oc + 2 <= end; oc += 2)
             {
-                F2R1V4_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R1V4_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -420,9 +420,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4); nint c2 = Math.Min(ow + 8, OW - 4); nint c3 = Math.Min(ow + 12, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4); nint c2 = Math.Min(ow + 8, col1 - 4); nint c3 = Math.Min(ow + 12, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0; Vector128<float> a0_0_2 = bias0; Vector128<float> a0_0_3 = bias0;
                     Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1; Vector128<float> a1_0_2 = bias1; Vector128<float> a1_0_3 = bias1;
                     ref float xc = ref xr;

@@ -10,7 +10,7 @@
 // Kernel    specialized: 1 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
 // Input     read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-//   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width, OH = 1; model efficiency 1.02
+//   Vector512: 8 filter(s) x 1 row(s) x 2 vector(s) = 16 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.88
 //   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
 //   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
 //   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
@@ -32,7 +32,7 @@ namespace Demo
     /// Kernel    specialized: 1 taps unrolled per input channel into register tiles of filters x output rows x pixel vectors
     /// Input     read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-    ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for filters known at run time, any width, OH = 1; model efficiency 1.02
+    ///   Vector512: 8 filter(s) x 1 row(s) x 2 vector(s) = 16 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.88
     ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
     ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
     ///   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
@@ -174,7 +174,7 @@ namespace ConvGen.Generated
             // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
             // JIT/AOT-time constant: only one branch survives compilation.
             int path, tile;
-            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 4; }
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 8; }
             else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 6; }
             else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 6; }
             else { path = 3; tile = 4; }
@@ -201,68 +201,98 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s), then single filter(s) left over.</summary>
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s), then single filter(s) left over.</summary>
         private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            for (; oc + 4 <= end; oc += 4)
+            // A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's
+            // CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input
+            // streaming from L2 once per filter tile.
+            int chunk = Math.Max(32, 8192 / CinG / 32 * 32);
+            int first = oc;
+            for (int col0 = 0; col0 < OW; col0 += chunk)
             {
-                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-            }
-            for (; oc < end; oc++) // filters after the full tiles, one at a time
-            {
-                F1R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                int col1 = Math.Min(OW, col0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
+                for (; oc < end; oc++) // filters after the full tiles, one at a time
+                {
+                    F1R1V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
             }
         }
 
-        /// <summary>4 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>8 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 16 pixels at a time (16 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F8R1V2_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
             Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
             Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
             for (int oh = 0; oh < OH; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 32)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
-                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
-                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
-                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_0_2 = bias2; Vector512<float> a2_0_3 = bias2; Vector512<float> a2_0_4 = bias2; Vector512<float> a2_0_5 = bias2;
-                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_0_2 = bias3; Vector512<float> a3_0_3 = bias3; Vector512<float> a3_0_4 = bias3; Vector512<float> a3_0_5 = bias3;
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3;
+                    Vector512<float> a4_0_0 = bias4; Vector512<float> a4_0_1 = bias4;
+                    Vector512<float> a5_0_0 = bias5; Vector512<float> a5_0_1 = bias5;
+                    Vector512<float> a6_0_0 = bias6; Vector512<float> a6_0_1 = bias6;
+                    Vector512<float> a7_0_0 = bias7; Vector512<float> a7_0_1 = bias7;
                     ref float xc = ref xr;
                     ref float wc = ref w;
                     for (int ic = 0; ic < CinG; ic++)
                     {
-                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
                         // Input row +0, read by output row/kernel row r0/ky0.
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
                         k = Vector512.Create(Unsafe.Add(ref wc, 0));
-                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, WOc));
-                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 2 * WOc));
-                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 3 * WOc));
-                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4 * WOc));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5 * WOc));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6 * WOc));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k); a6_0_1 = VectorFma.MultiplyAdd(a6_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7 * WOc));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k); a7_0_1 = VectorFma.MultiplyAdd(a7_0_1, x1, k);
                         xc = ref Unsafe.Add(ref xc, PlaneStride);
                         wc = ref Unsafe.Add(ref wc, 1);
                     }
-                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
-                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
-                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane)); a2_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 2 * OutPlane)); a2_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 2 * OutPlane)); a2_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 2 * OutPlane)); a2_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 2 * OutPlane));
-                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane)); a3_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 3 * OutPlane)); a3_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 3 * OutPlane)); a3_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 3 * OutPlane)); a3_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 3 * OutPlane));
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane)); a6_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane)); a7_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 7 * OutPlane));
                 }
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 16 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             for (int oh = 0; oh < OH; oh++)
@@ -270,23 +300,23 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 32)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
-                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
                     for (int ic = 0; ic < CinG; ic++)
                     {
-                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
                         // Input row +0, read by output row/kernel row r0/ky0.
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
                         k = Vector512.Create(Unsafe.Add(ref wc, 0));
-                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         xc = ref Unsafe.Add(ref xc, PlaneStride);
                         wc = ref Unsafe.Add(ref wc, 1);
                     }
-                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
                 }
             }
         }
@@ -294,19 +324,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 6 filter(s), then single filter(s) left over.</summary>
         private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            for (; oc + 6 <= end; oc += 6)
+            // A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's
+            // CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input
+            // streaming from L2 once per filter tile.
+            int chunk = Math.Max(16, 8192 / CinG / 16 * 16);
+            int first = oc;
+            for (int col0 = 0; col0 < OW; col0 += chunk)
             {
-                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-            }
-            for (; oc < end; oc++) // filters after the full tiles, one at a time
-            {
-                F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                int col1 = Math.Min(OW, col0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
+                for (; oc < end; oc++) // filters after the full tiles, one at a time
+                {
+                    F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -319,9 +359,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
                     Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
                     Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
@@ -360,9 +400,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             for (int oh = 0; oh < OH; oh++)
@@ -370,9 +410,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;
@@ -394,19 +434,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then single filter(s) left over.</summary>
         private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
-            for (; oc + 6 <= end; oc += 6)
+            // A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's
+            // CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input
+            // streaming from L2 once per filter tile.
+            int chunk = Math.Max(8, 8192 / CinG / 8 * 8);
+            int first = oc;
+            for (int col0 = 0; col0 < OW; col0 += chunk)
             {
-                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
-            }
-            for (; oc < end; oc++) // filters after the full tiles, one at a time
-            {
-                F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                int col1 = Math.Min(OW, col0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
+                for (; oc < end; oc++) // filters after the full tiles, one at a time
+                {
+                    F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                }
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -419,9 +469,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
                     Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
                     Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
@@ -460,9 +510,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             for (int oh = 0; oh < OH; oh++)
@@ -470,9 +520,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
                     ref float xc = ref xr;
                     ref float wc = ref w;

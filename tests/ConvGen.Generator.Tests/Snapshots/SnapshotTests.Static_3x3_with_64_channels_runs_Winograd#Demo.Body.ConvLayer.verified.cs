@@ -10,7 +10,7 @@
 // Kernel    Winograd F(4x4,3x3): 3x3 stride 1 with 64 -> 64 channels, so 36 instead of 144 multiplies per 4x4 tile and channel pair; the input and output transforms cost O(Cin + Cout) per tile against the O(Cin*Cout) they save
 // Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-//   tiles: 7x7 of 4x4 outputs, in 2 block(s) of up to 4 tile row(s) whose transformed input and GEMM output fit in L2
+//   tiles: 7x7 of 4x4 outputs, in 1 block(s) of up to 7 tile row(s) (more blocks at run time when threads outnumber them)
 //   Vector512: 36 GEMMs per block in tiles of 6 filter(s) x 4 vector(s) of 16 tiles = 24 accumulators; weights transformed once (U = G g G^T), again only after they change
 //   Vector256: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 8 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
 //   Vector128: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 4 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
@@ -33,7 +33,7 @@ namespace Demo
     /// Kernel    Winograd F(4x4,3x3): 3x3 stride 1 with 64 -&gt; 64 channels, so 36 instead of 144 multiplies per 4x4 tile and channel pair; the input and output transforms cost O(Cin + Cout) per tile against the O(Cin*Cout) they save
     /// Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-    ///   tiles: 7x7 of 4x4 outputs, in 2 block(s) of up to 4 tile row(s) whose transformed input and GEMM output fit in L2
+    ///   tiles: 7x7 of 4x4 outputs, in 1 block(s) of up to 7 tile row(s) (more blocks at run time when threads outnumber them)
     ///   Vector512: 36 GEMMs per block in tiles of 6 filter(s) x 4 vector(s) of 16 tiles = 24 accumulators; weights transformed once (U = G g G^T), again only after they change
     ///   Vector256: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 8 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
     ///   Vector128: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 4 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
@@ -175,15 +175,15 @@ namespace ConvGen.Generated
 
         // Winograd F(4x4,3x3): the grid of 4x4 output tiles and its blocks of whole tile rows.
         private const int TY = 7, TX = 7; // tile rows and columns: ceil(OH / 4), ceil(OW / 4)
-        private const int BlockRows = 4, Blocks = 2; // 2 block(s) of up to 4 tile row(s) = 28 tiles
-        private const int BS = 48; // floats per transformed row of a block: its tiles rounded up to 16, plus 16 for vector overrun
-        private const int StagedLength = 1216; // (4*BlockRows + 2) padded rows and a work row, x 4 column phases of ceil16(TX + 1)
-        private const int VPoint = 3088; // floats per point of V: Cin * BS, plus a cache line when that keeps points out of one L1 set
+        private const int BlockRows = 7, Blocks = 1; // 1 block(s) of up to 7 tile row(s) = 49 tiles
+        private const int BS = 80; // floats per transformed row of a block: its tiles rounded up to 16, plus 16 for vector overrun
+        private const int StagedLength = 1984; // (4*BlockRows + 2) padded rows and a work row, x 4 column phases of ceil16(TX + 1)
+        private const int VPoint = 5136; // floats per point of V: Cin * BS, plus a cache line when that keeps points out of one L1 set
         private const int VLength = 36 * VPoint; // transformed input of a block: [point][input channel][tile]
-        private const int F512 = 6, OcP512 = 66, MPoint512 = 3184; // Vector512 GEMM: filters per tile, filters padded to whole tiles, floats per point of M
-        private const int F256 = 4, OcP256 = 64, MPoint256 = 3088; // Vector256 GEMM: filters per tile, filters padded to whole tiles, floats per point of M
-        private const int F128 = 4, OcP128 = 64, MPoint128 = 3088; // Vector128 GEMM: filters per tile, filters padded to whole tiles, floats per point of M
-        private const int MLength = 36 * 3184; // GEMM output of a block: [point][filter][tile]
+        private const int F512 = 6, OcP512 = 66, MPoint512 = 5296; // Vector512 GEMM: filters per tile, filters padded to whole tiles, floats per point of M
+        private const int F256 = 4, OcP256 = 64, MPoint256 = 5136; // Vector256 GEMM: filters per tile, filters padded to whole tiles, floats per point of M
+        private const int F128 = 4, OcP128 = 64, MPoint128 = 5136; // Vector128 GEMM: filters per tile, filters padded to whole tiles, floats per point of M
+        private const int MLength = 36 * 5296; // GEMM output of a block: [point][filter][tile]
 
         /// <summary>The transformed weights for the vector path this process runs, recomputed only when the weights changed.</summary>
         public static float[] Pack(float[] weights, ref float[]? packed, ref float[]? source)
@@ -209,15 +209,23 @@ namespace ConvGen.Generated
             }
 
             const int inPlane = H * W, inImage = Cin * inPlane, outPlane = OH * OW, outImage = Cout * outPlane;
-            int items = s.N * Blocks;
+            // Fewer items than parts (one image in one block): cut the image into smaller blocks, the same cut in every part.
+            int blockRows = BlockRows, blocks = Blocks;
+            if (s.N * blocks < parts)
+            {
+                int cut = Math.Min(TY, (parts + s.N - 1) / s.N);
+                blockRows = (TY + cut - 1) / cut;
+                blocks = (TY + blockRows - 1) / blockRows;
+            }
+            int items = s.N * blocks;
             int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
             Span<float> scratch = Scratch.Get(StagedLength + VLength + MLength);
             Span<float> staged = scratch.Slice(0, StagedLength), v = scratch.Slice(StagedLength, VLength), m = scratch.Slice(StagedLength + VLength, MLength);
             ref float u0 = ref MemoryMarshal.GetArrayDataReference(packed);
             for (; item < last; item++)
             {
-                int n = item / Blocks, ty0 = item % Blocks * BlockRows;
-                int rows = Math.Min(BlockRows, TY - ty0), tiles = rows * TX;
+                int n = item / blocks, ty0 = item % blocks * blockRows;
+                int rows = Math.Min(blockRows, TY - ty0), tiles = rows * TX;
                 ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
                 for (int ic = 0; ic < Cin; ic++)
                 {
@@ -374,10 +382,10 @@ namespace ConvGen.Generated
                     p5 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 321), Vector512.LoadUnsafe(ref d, 352), minusFive), Vector512.LoadUnsafe(ref d, 320), four);
                     (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 0);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 18528); (a - b).StoreUnsafe(ref o, 37056);
+                    (a + b).StoreUnsafe(ref o, 30816); (a - b).StoreUnsafe(ref o, 61632);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 55584); (a - b).StoreUnsafe(ref o, 74112);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 92640);
+                    (a + b).StoreUnsafe(ref o, 92448); (a - b).StoreUnsafe(ref o, 123264);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 154080);
                     // Columns 1 and 2: (d4 - 4 d2) +- (d3 - 4 d1).
                     a = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 1), Vector512.LoadUnsafe(ref d, 32), minusFour); b = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 48), Vector512.LoadUnsafe(ref d, 16), minusFour); p0 = a + b; q0 = a - b;
                     a = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 65), Vector512.LoadUnsafe(ref d, 96), minusFour); b = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 112), Vector512.LoadUnsafe(ref d, 80), minusFour); p1 = a + b; q1 = a - b;
@@ -385,18 +393,18 @@ namespace ConvGen.Generated
                     a = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 193), Vector512.LoadUnsafe(ref d, 224), minusFour); b = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 240), Vector512.LoadUnsafe(ref d, 208), minusFour); p3 = a + b; q3 = a - b;
                     a = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 257), Vector512.LoadUnsafe(ref d, 288), minusFour); b = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 304), Vector512.LoadUnsafe(ref d, 272), minusFour); p4 = a + b; q4 = a - b;
                     a = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 321), Vector512.LoadUnsafe(ref d, 352), minusFour); b = VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 368), Vector512.LoadUnsafe(ref d, 336), minusFour); p5 = a + b; q5 = a - b;
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 3088);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 5136);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 21616); (a - b).StoreUnsafe(ref o, 40144);
+                    (a + b).StoreUnsafe(ref o, 35952); (a - b).StoreUnsafe(ref o, 66768);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 58672); (a - b).StoreUnsafe(ref o, 77200);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 95728);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 6176);
+                    (a + b).StoreUnsafe(ref o, 97584); (a - b).StoreUnsafe(ref o, 128400);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 159216);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 10272);
                     a = VectorFma.MultiplyAdd(q4, q2, minusFour); b = VectorFma.MultiplyAdd(q3, q1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 24704); (a - b).StoreUnsafe(ref o, 43232);
+                    (a + b).StoreUnsafe(ref o, 41088); (a - b).StoreUnsafe(ref o, 71904);
                     a = q4 - q2; b = two * (q3 - q1);
-                    (a + b).StoreUnsafe(ref o, 61760); (a - b).StoreUnsafe(ref o, 80288);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 98816);
+                    (a + b).StoreUnsafe(ref o, 102720); (a - b).StoreUnsafe(ref o, 133536);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 164352);
                     // Columns 3 and 4: (d4 - d2) +- 2 (d3 - d1).
                     a = Vector512.LoadUnsafe(ref d, 1) - Vector512.LoadUnsafe(ref d, 32); b = two * (Vector512.LoadUnsafe(ref d, 48) - Vector512.LoadUnsafe(ref d, 16)); p0 = a + b; q0 = a - b;
                     a = Vector512.LoadUnsafe(ref d, 65) - Vector512.LoadUnsafe(ref d, 96); b = two * (Vector512.LoadUnsafe(ref d, 112) - Vector512.LoadUnsafe(ref d, 80)); p1 = a + b; q1 = a - b;
@@ -404,18 +412,18 @@ namespace ConvGen.Generated
                     a = Vector512.LoadUnsafe(ref d, 193) - Vector512.LoadUnsafe(ref d, 224); b = two * (Vector512.LoadUnsafe(ref d, 240) - Vector512.LoadUnsafe(ref d, 208)); p3 = a + b; q3 = a - b;
                     a = Vector512.LoadUnsafe(ref d, 257) - Vector512.LoadUnsafe(ref d, 288); b = two * (Vector512.LoadUnsafe(ref d, 304) - Vector512.LoadUnsafe(ref d, 272)); p4 = a + b; q4 = a - b;
                     a = Vector512.LoadUnsafe(ref d, 321) - Vector512.LoadUnsafe(ref d, 352); b = two * (Vector512.LoadUnsafe(ref d, 368) - Vector512.LoadUnsafe(ref d, 336)); p5 = a + b; q5 = a - b;
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 9264);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 15408);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 27792); (a - b).StoreUnsafe(ref o, 46320);
+                    (a + b).StoreUnsafe(ref o, 46224); (a - b).StoreUnsafe(ref o, 77040);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 64848); (a - b).StoreUnsafe(ref o, 83376);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 101904);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 12352);
+                    (a + b).StoreUnsafe(ref o, 107856); (a - b).StoreUnsafe(ref o, 138672);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 169488);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 20544);
                     a = VectorFma.MultiplyAdd(q4, q2, minusFour); b = VectorFma.MultiplyAdd(q3, q1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 30880); (a - b).StoreUnsafe(ref o, 49408);
+                    (a + b).StoreUnsafe(ref o, 51360); (a - b).StoreUnsafe(ref o, 82176);
                     a = q4 - q2; b = two * (q3 - q1);
-                    (a + b).StoreUnsafe(ref o, 67936); (a - b).StoreUnsafe(ref o, 86464);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 104992);
+                    (a + b).StoreUnsafe(ref o, 112992); (a - b).StoreUnsafe(ref o, 143808);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 174624);
                     // Column 5: 4 d1 - 5 d3 + d5.
                     p0 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 17), Vector512.LoadUnsafe(ref d, 48), minusFive), Vector512.LoadUnsafe(ref d, 16), four);
                     p1 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 81), Vector512.LoadUnsafe(ref d, 112), minusFive), Vector512.LoadUnsafe(ref d, 80), four);
@@ -423,12 +431,12 @@ namespace ConvGen.Generated
                     p3 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 209), Vector512.LoadUnsafe(ref d, 240), minusFive), Vector512.LoadUnsafe(ref d, 208), four);
                     p4 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 273), Vector512.LoadUnsafe(ref d, 304), minusFive), Vector512.LoadUnsafe(ref d, 272), four);
                     p5 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector512.LoadUnsafe(ref d, 337), Vector512.LoadUnsafe(ref d, 368), minusFive), Vector512.LoadUnsafe(ref d, 336), four);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 15440);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 25680);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 33968); (a - b).StoreUnsafe(ref o, 52496);
+                    (a + b).StoreUnsafe(ref o, 56496); (a - b).StoreUnsafe(ref o, 87312);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 71024); (a - b).StoreUnsafe(ref o, 89552);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 108080);
+                    (a + b).StoreUnsafe(ref o, 118128); (a - b).StoreUnsafe(ref o, 148944);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 179760);
                 }
             }
 
@@ -437,7 +445,7 @@ namespace ConvGen.Generated
             int written = (rows - 1) * TX + (TX + 15) / 16 * 16, read = (rows * TX + 15) / 16 * 16;
             for (int point = 0; written < read && point < 36; point++)
             {
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref v, point * 3088 + written), read - written).Clear();
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref v, point * 5136 + written), read - written).Clear();
             }
         }
 
@@ -457,23 +465,23 @@ namespace ConvGen.Generated
                     ref float src = ref Unsafe.Add(ref m, tr * TX + j);
                     Vector512<float> a, b, c, d;
                     // Along each point row: s_pc = A^T row c applied to M[p, 0..5].
-                    Vector512<float> m00 = Vector512.LoadUnsafe(ref src, 0), m05 = Vector512.LoadUnsafe(ref src, 15920);
-                    a = Vector512.LoadUnsafe(ref src, 3184); b = Vector512.LoadUnsafe(ref src, 6368); c = Vector512.LoadUnsafe(ref src, 9552); d = Vector512.LoadUnsafe(ref src, 12736);
+                    Vector512<float> m00 = Vector512.LoadUnsafe(ref src, 0), m05 = Vector512.LoadUnsafe(ref src, 26480);
+                    a = Vector512.LoadUnsafe(ref src, 5296); b = Vector512.LoadUnsafe(ref src, 10592); c = Vector512.LoadUnsafe(ref src, 15888); d = Vector512.LoadUnsafe(ref src, 21184);
                     Vector512<float> s00 = m00 + (a + b) + (c + d), s01 = VectorFma.MultiplyAdd(a - b, c - d, two), s02 = VectorFma.MultiplyAdd(a + b, c + d, four), s03 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m05;
-                    Vector512<float> m10 = Vector512.LoadUnsafe(ref src, 19104), m15 = Vector512.LoadUnsafe(ref src, 35024);
-                    a = Vector512.LoadUnsafe(ref src, 22288); b = Vector512.LoadUnsafe(ref src, 25472); c = Vector512.LoadUnsafe(ref src, 28656); d = Vector512.LoadUnsafe(ref src, 31840);
+                    Vector512<float> m10 = Vector512.LoadUnsafe(ref src, 31776), m15 = Vector512.LoadUnsafe(ref src, 58256);
+                    a = Vector512.LoadUnsafe(ref src, 37072); b = Vector512.LoadUnsafe(ref src, 42368); c = Vector512.LoadUnsafe(ref src, 47664); d = Vector512.LoadUnsafe(ref src, 52960);
                     Vector512<float> s10 = m10 + (a + b) + (c + d), s11 = VectorFma.MultiplyAdd(a - b, c - d, two), s12 = VectorFma.MultiplyAdd(a + b, c + d, four), s13 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m15;
-                    Vector512<float> m20 = Vector512.LoadUnsafe(ref src, 38208), m25 = Vector512.LoadUnsafe(ref src, 54128);
-                    a = Vector512.LoadUnsafe(ref src, 41392); b = Vector512.LoadUnsafe(ref src, 44576); c = Vector512.LoadUnsafe(ref src, 47760); d = Vector512.LoadUnsafe(ref src, 50944);
+                    Vector512<float> m20 = Vector512.LoadUnsafe(ref src, 63552), m25 = Vector512.LoadUnsafe(ref src, 90032);
+                    a = Vector512.LoadUnsafe(ref src, 68848); b = Vector512.LoadUnsafe(ref src, 74144); c = Vector512.LoadUnsafe(ref src, 79440); d = Vector512.LoadUnsafe(ref src, 84736);
                     Vector512<float> s20 = m20 + (a + b) + (c + d), s21 = VectorFma.MultiplyAdd(a - b, c - d, two), s22 = VectorFma.MultiplyAdd(a + b, c + d, four), s23 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m25;
-                    Vector512<float> m30 = Vector512.LoadUnsafe(ref src, 57312), m35 = Vector512.LoadUnsafe(ref src, 73232);
-                    a = Vector512.LoadUnsafe(ref src, 60496); b = Vector512.LoadUnsafe(ref src, 63680); c = Vector512.LoadUnsafe(ref src, 66864); d = Vector512.LoadUnsafe(ref src, 70048);
+                    Vector512<float> m30 = Vector512.LoadUnsafe(ref src, 95328), m35 = Vector512.LoadUnsafe(ref src, 121808);
+                    a = Vector512.LoadUnsafe(ref src, 100624); b = Vector512.LoadUnsafe(ref src, 105920); c = Vector512.LoadUnsafe(ref src, 111216); d = Vector512.LoadUnsafe(ref src, 116512);
                     Vector512<float> s30 = m30 + (a + b) + (c + d), s31 = VectorFma.MultiplyAdd(a - b, c - d, two), s32 = VectorFma.MultiplyAdd(a + b, c + d, four), s33 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m35;
-                    Vector512<float> m40 = Vector512.LoadUnsafe(ref src, 76416), m45 = Vector512.LoadUnsafe(ref src, 92336);
-                    a = Vector512.LoadUnsafe(ref src, 79600); b = Vector512.LoadUnsafe(ref src, 82784); c = Vector512.LoadUnsafe(ref src, 85968); d = Vector512.LoadUnsafe(ref src, 89152);
+                    Vector512<float> m40 = Vector512.LoadUnsafe(ref src, 127104), m45 = Vector512.LoadUnsafe(ref src, 153584);
+                    a = Vector512.LoadUnsafe(ref src, 132400); b = Vector512.LoadUnsafe(ref src, 137696); c = Vector512.LoadUnsafe(ref src, 142992); d = Vector512.LoadUnsafe(ref src, 148288);
                     Vector512<float> s40 = m40 + (a + b) + (c + d), s41 = VectorFma.MultiplyAdd(a - b, c - d, two), s42 = VectorFma.MultiplyAdd(a + b, c + d, four), s43 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m45;
-                    Vector512<float> m50 = Vector512.LoadUnsafe(ref src, 95520), m55 = Vector512.LoadUnsafe(ref src, 111440);
-                    a = Vector512.LoadUnsafe(ref src, 98704); b = Vector512.LoadUnsafe(ref src, 101888); c = Vector512.LoadUnsafe(ref src, 105072); d = Vector512.LoadUnsafe(ref src, 108256);
+                    Vector512<float> m50 = Vector512.LoadUnsafe(ref src, 158880), m55 = Vector512.LoadUnsafe(ref src, 185360);
+                    a = Vector512.LoadUnsafe(ref src, 164176); b = Vector512.LoadUnsafe(ref src, 169472); c = Vector512.LoadUnsafe(ref src, 174768); d = Vector512.LoadUnsafe(ref src, 180064);
                     Vector512<float> s50 = m50 + (a + b) + (c + d), s51 = VectorFma.MultiplyAdd(a - b, c - d, two), s52 = VectorFma.MultiplyAdd(a + b, c + d, four), s53 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m55;
                     // Down each column: Y_rc = A^T row r applied to s_0c..s_5c, plus the bias.
                     a = s10 + s20; b = s10 - s20; c = s30 + s40; d = s30 - s40;
@@ -670,10 +678,10 @@ namespace ConvGen.Generated
                     p5 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 321), Vector256.LoadUnsafe(ref d, 352), minusFive), Vector256.LoadUnsafe(ref d, 320), four);
                     (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 0);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 18528); (a - b).StoreUnsafe(ref o, 37056);
+                    (a + b).StoreUnsafe(ref o, 30816); (a - b).StoreUnsafe(ref o, 61632);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 55584); (a - b).StoreUnsafe(ref o, 74112);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 92640);
+                    (a + b).StoreUnsafe(ref o, 92448); (a - b).StoreUnsafe(ref o, 123264);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 154080);
                     // Columns 1 and 2: (d4 - 4 d2) +- (d3 - 4 d1).
                     a = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 1), Vector256.LoadUnsafe(ref d, 32), minusFour); b = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 48), Vector256.LoadUnsafe(ref d, 16), minusFour); p0 = a + b; q0 = a - b;
                     a = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 65), Vector256.LoadUnsafe(ref d, 96), minusFour); b = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 112), Vector256.LoadUnsafe(ref d, 80), minusFour); p1 = a + b; q1 = a - b;
@@ -681,18 +689,18 @@ namespace ConvGen.Generated
                     a = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 193), Vector256.LoadUnsafe(ref d, 224), minusFour); b = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 240), Vector256.LoadUnsafe(ref d, 208), minusFour); p3 = a + b; q3 = a - b;
                     a = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 257), Vector256.LoadUnsafe(ref d, 288), minusFour); b = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 304), Vector256.LoadUnsafe(ref d, 272), minusFour); p4 = a + b; q4 = a - b;
                     a = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 321), Vector256.LoadUnsafe(ref d, 352), minusFour); b = VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 368), Vector256.LoadUnsafe(ref d, 336), minusFour); p5 = a + b; q5 = a - b;
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 3088);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 5136);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 21616); (a - b).StoreUnsafe(ref o, 40144);
+                    (a + b).StoreUnsafe(ref o, 35952); (a - b).StoreUnsafe(ref o, 66768);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 58672); (a - b).StoreUnsafe(ref o, 77200);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 95728);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 6176);
+                    (a + b).StoreUnsafe(ref o, 97584); (a - b).StoreUnsafe(ref o, 128400);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 159216);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 10272);
                     a = VectorFma.MultiplyAdd(q4, q2, minusFour); b = VectorFma.MultiplyAdd(q3, q1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 24704); (a - b).StoreUnsafe(ref o, 43232);
+                    (a + b).StoreUnsafe(ref o, 41088); (a - b).StoreUnsafe(ref o, 71904);
                     a = q4 - q2; b = two * (q3 - q1);
-                    (a + b).StoreUnsafe(ref o, 61760); (a - b).StoreUnsafe(ref o, 80288);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 98816);
+                    (a + b).StoreUnsafe(ref o, 102720); (a - b).StoreUnsafe(ref o, 133536);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 164352);
                     // Columns 3 and 4: (d4 - d2) +- 2 (d3 - d1).
                     a = Vector256.LoadUnsafe(ref d, 1) - Vector256.LoadUnsafe(ref d, 32); b = two * (Vector256.LoadUnsafe(ref d, 48) - Vector256.LoadUnsafe(ref d, 16)); p0 = a + b; q0 = a - b;
                     a = Vector256.LoadUnsafe(ref d, 65) - Vector256.LoadUnsafe(ref d, 96); b = two * (Vector256.LoadUnsafe(ref d, 112) - Vector256.LoadUnsafe(ref d, 80)); p1 = a + b; q1 = a - b;
@@ -700,18 +708,18 @@ namespace ConvGen.Generated
                     a = Vector256.LoadUnsafe(ref d, 193) - Vector256.LoadUnsafe(ref d, 224); b = two * (Vector256.LoadUnsafe(ref d, 240) - Vector256.LoadUnsafe(ref d, 208)); p3 = a + b; q3 = a - b;
                     a = Vector256.LoadUnsafe(ref d, 257) - Vector256.LoadUnsafe(ref d, 288); b = two * (Vector256.LoadUnsafe(ref d, 304) - Vector256.LoadUnsafe(ref d, 272)); p4 = a + b; q4 = a - b;
                     a = Vector256.LoadUnsafe(ref d, 321) - Vector256.LoadUnsafe(ref d, 352); b = two * (Vector256.LoadUnsafe(ref d, 368) - Vector256.LoadUnsafe(ref d, 336)); p5 = a + b; q5 = a - b;
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 9264);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 15408);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 27792); (a - b).StoreUnsafe(ref o, 46320);
+                    (a + b).StoreUnsafe(ref o, 46224); (a - b).StoreUnsafe(ref o, 77040);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 64848); (a - b).StoreUnsafe(ref o, 83376);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 101904);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 12352);
+                    (a + b).StoreUnsafe(ref o, 107856); (a - b).StoreUnsafe(ref o, 138672);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 169488);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 20544);
                     a = VectorFma.MultiplyAdd(q4, q2, minusFour); b = VectorFma.MultiplyAdd(q3, q1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 30880); (a - b).StoreUnsafe(ref o, 49408);
+                    (a + b).StoreUnsafe(ref o, 51360); (a - b).StoreUnsafe(ref o, 82176);
                     a = q4 - q2; b = two * (q3 - q1);
-                    (a + b).StoreUnsafe(ref o, 67936); (a - b).StoreUnsafe(ref o, 86464);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 104992);
+                    (a + b).StoreUnsafe(ref o, 112992); (a - b).StoreUnsafe(ref o, 143808);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 174624);
                     // Column 5: 4 d1 - 5 d3 + d5.
                     p0 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 17), Vector256.LoadUnsafe(ref d, 48), minusFive), Vector256.LoadUnsafe(ref d, 16), four);
                     p1 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 81), Vector256.LoadUnsafe(ref d, 112), minusFive), Vector256.LoadUnsafe(ref d, 80), four);
@@ -719,12 +727,12 @@ namespace ConvGen.Generated
                     p3 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 209), Vector256.LoadUnsafe(ref d, 240), minusFive), Vector256.LoadUnsafe(ref d, 208), four);
                     p4 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 273), Vector256.LoadUnsafe(ref d, 304), minusFive), Vector256.LoadUnsafe(ref d, 272), four);
                     p5 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector256.LoadUnsafe(ref d, 337), Vector256.LoadUnsafe(ref d, 368), minusFive), Vector256.LoadUnsafe(ref d, 336), four);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 15440);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 25680);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 33968); (a - b).StoreUnsafe(ref o, 52496);
+                    (a + b).StoreUnsafe(ref o, 56496); (a - b).StoreUnsafe(ref o, 87312);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 71024); (a - b).StoreUnsafe(ref o, 89552);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 108080);
+                    (a + b).StoreUnsafe(ref o, 118128); (a - b).StoreUnsafe(ref o, 148944);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 179760);
                 }
             }
 
@@ -733,7 +741,7 @@ namespace ConvGen.Generated
             int written = (rows - 1) * TX + (TX + 7) / 8 * 8, read = (rows * TX + 7) / 8 * 8;
             for (int point = 0; written < read && point < 36; point++)
             {
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref v, point * 3088 + written), read - written).Clear();
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref v, point * 5136 + written), read - written).Clear();
             }
         }
 
@@ -753,23 +761,23 @@ namespace ConvGen.Generated
                     ref float src = ref Unsafe.Add(ref m, tr * TX + j);
                     Vector256<float> a, b, c, d;
                     // Along each point row: s_pc = A^T row c applied to M[p, 0..5].
-                    Vector256<float> m00 = Vector256.LoadUnsafe(ref src, 0), m05 = Vector256.LoadUnsafe(ref src, 15440);
-                    a = Vector256.LoadUnsafe(ref src, 3088); b = Vector256.LoadUnsafe(ref src, 6176); c = Vector256.LoadUnsafe(ref src, 9264); d = Vector256.LoadUnsafe(ref src, 12352);
+                    Vector256<float> m00 = Vector256.LoadUnsafe(ref src, 0), m05 = Vector256.LoadUnsafe(ref src, 25680);
+                    a = Vector256.LoadUnsafe(ref src, 5136); b = Vector256.LoadUnsafe(ref src, 10272); c = Vector256.LoadUnsafe(ref src, 15408); d = Vector256.LoadUnsafe(ref src, 20544);
                     Vector256<float> s00 = m00 + (a + b) + (c + d), s01 = VectorFma.MultiplyAdd(a - b, c - d, two), s02 = VectorFma.MultiplyAdd(a + b, c + d, four), s03 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m05;
-                    Vector256<float> m10 = Vector256.LoadUnsafe(ref src, 18528), m15 = Vector256.LoadUnsafe(ref src, 33968);
-                    a = Vector256.LoadUnsafe(ref src, 21616); b = Vector256.LoadUnsafe(ref src, 24704); c = Vector256.LoadUnsafe(ref src, 27792); d = Vector256.LoadUnsafe(ref src, 30880);
+                    Vector256<float> m10 = Vector256.LoadUnsafe(ref src, 30816), m15 = Vector256.LoadUnsafe(ref src, 56496);
+                    a = Vector256.LoadUnsafe(ref src, 35952); b = Vector256.LoadUnsafe(ref src, 41088); c = Vector256.LoadUnsafe(ref src, 46224); d = Vector256.LoadUnsafe(ref src, 51360);
                     Vector256<float> s10 = m10 + (a + b) + (c + d), s11 = VectorFma.MultiplyAdd(a - b, c - d, two), s12 = VectorFma.MultiplyAdd(a + b, c + d, four), s13 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m15;
-                    Vector256<float> m20 = Vector256.LoadUnsafe(ref src, 37056), m25 = Vector256.LoadUnsafe(ref src, 52496);
-                    a = Vector256.LoadUnsafe(ref src, 40144); b = Vector256.LoadUnsafe(ref src, 43232); c = Vector256.LoadUnsafe(ref src, 46320); d = Vector256.LoadUnsafe(ref src, 49408);
+                    Vector256<float> m20 = Vector256.LoadUnsafe(ref src, 61632), m25 = Vector256.LoadUnsafe(ref src, 87312);
+                    a = Vector256.LoadUnsafe(ref src, 66768); b = Vector256.LoadUnsafe(ref src, 71904); c = Vector256.LoadUnsafe(ref src, 77040); d = Vector256.LoadUnsafe(ref src, 82176);
                     Vector256<float> s20 = m20 + (a + b) + (c + d), s21 = VectorFma.MultiplyAdd(a - b, c - d, two), s22 = VectorFma.MultiplyAdd(a + b, c + d, four), s23 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m25;
-                    Vector256<float> m30 = Vector256.LoadUnsafe(ref src, 55584), m35 = Vector256.LoadUnsafe(ref src, 71024);
-                    a = Vector256.LoadUnsafe(ref src, 58672); b = Vector256.LoadUnsafe(ref src, 61760); c = Vector256.LoadUnsafe(ref src, 64848); d = Vector256.LoadUnsafe(ref src, 67936);
+                    Vector256<float> m30 = Vector256.LoadUnsafe(ref src, 92448), m35 = Vector256.LoadUnsafe(ref src, 118128);
+                    a = Vector256.LoadUnsafe(ref src, 97584); b = Vector256.LoadUnsafe(ref src, 102720); c = Vector256.LoadUnsafe(ref src, 107856); d = Vector256.LoadUnsafe(ref src, 112992);
                     Vector256<float> s30 = m30 + (a + b) + (c + d), s31 = VectorFma.MultiplyAdd(a - b, c - d, two), s32 = VectorFma.MultiplyAdd(a + b, c + d, four), s33 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m35;
-                    Vector256<float> m40 = Vector256.LoadUnsafe(ref src, 74112), m45 = Vector256.LoadUnsafe(ref src, 89552);
-                    a = Vector256.LoadUnsafe(ref src, 77200); b = Vector256.LoadUnsafe(ref src, 80288); c = Vector256.LoadUnsafe(ref src, 83376); d = Vector256.LoadUnsafe(ref src, 86464);
+                    Vector256<float> m40 = Vector256.LoadUnsafe(ref src, 123264), m45 = Vector256.LoadUnsafe(ref src, 148944);
+                    a = Vector256.LoadUnsafe(ref src, 128400); b = Vector256.LoadUnsafe(ref src, 133536); c = Vector256.LoadUnsafe(ref src, 138672); d = Vector256.LoadUnsafe(ref src, 143808);
                     Vector256<float> s40 = m40 + (a + b) + (c + d), s41 = VectorFma.MultiplyAdd(a - b, c - d, two), s42 = VectorFma.MultiplyAdd(a + b, c + d, four), s43 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m45;
-                    Vector256<float> m50 = Vector256.LoadUnsafe(ref src, 92640), m55 = Vector256.LoadUnsafe(ref src, 108080);
-                    a = Vector256.LoadUnsafe(ref src, 95728); b = Vector256.LoadUnsafe(ref src, 98816); c = Vector256.LoadUnsafe(ref src, 101904); d = Vector256.LoadUnsafe(ref src, 104992);
+                    Vector256<float> m50 = Vector256.LoadUnsafe(ref src, 154080), m55 = Vector256.LoadUnsafe(ref src, 179760);
+                    a = Vector256.LoadUnsafe(ref src, 159216); b = Vector256.LoadUnsafe(ref src, 164352); c = Vector256.LoadUnsafe(ref src, 169488); d = Vector256.LoadUnsafe(ref src, 174624);
                     Vector256<float> s50 = m50 + (a + b) + (c + d), s51 = VectorFma.MultiplyAdd(a - b, c - d, two), s52 = VectorFma.MultiplyAdd(a + b, c + d, four), s53 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m55;
                     // Down each column: Y_rc = A^T row r applied to s_0c..s_5c, plus the bias.
                     a = s10 + s20; b = s10 - s20; c = s30 + s40; d = s30 - s40;
@@ -916,10 +924,10 @@ namespace ConvGen.Generated
                     p5 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 321), Vector128.LoadUnsafe(ref d, 352), minusFive), Vector128.LoadUnsafe(ref d, 320), four);
                     (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 0);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 18528); (a - b).StoreUnsafe(ref o, 37056);
+                    (a + b).StoreUnsafe(ref o, 30816); (a - b).StoreUnsafe(ref o, 61632);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 55584); (a - b).StoreUnsafe(ref o, 74112);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 92640);
+                    (a + b).StoreUnsafe(ref o, 92448); (a - b).StoreUnsafe(ref o, 123264);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 154080);
                     // Columns 1 and 2: (d4 - 4 d2) +- (d3 - 4 d1).
                     a = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 1), Vector128.LoadUnsafe(ref d, 32), minusFour); b = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 48), Vector128.LoadUnsafe(ref d, 16), minusFour); p0 = a + b; q0 = a - b;
                     a = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 65), Vector128.LoadUnsafe(ref d, 96), minusFour); b = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 112), Vector128.LoadUnsafe(ref d, 80), minusFour); p1 = a + b; q1 = a - b;
@@ -927,18 +935,18 @@ namespace ConvGen.Generated
                     a = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 193), Vector128.LoadUnsafe(ref d, 224), minusFour); b = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 240), Vector128.LoadUnsafe(ref d, 208), minusFour); p3 = a + b; q3 = a - b;
                     a = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 257), Vector128.LoadUnsafe(ref d, 288), minusFour); b = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 304), Vector128.LoadUnsafe(ref d, 272), minusFour); p4 = a + b; q4 = a - b;
                     a = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 321), Vector128.LoadUnsafe(ref d, 352), minusFour); b = VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 368), Vector128.LoadUnsafe(ref d, 336), minusFour); p5 = a + b; q5 = a - b;
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 3088);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 5136);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 21616); (a - b).StoreUnsafe(ref o, 40144);
+                    (a + b).StoreUnsafe(ref o, 35952); (a - b).StoreUnsafe(ref o, 66768);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 58672); (a - b).StoreUnsafe(ref o, 77200);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 95728);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 6176);
+                    (a + b).StoreUnsafe(ref o, 97584); (a - b).StoreUnsafe(ref o, 128400);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 159216);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 10272);
                     a = VectorFma.MultiplyAdd(q4, q2, minusFour); b = VectorFma.MultiplyAdd(q3, q1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 24704); (a - b).StoreUnsafe(ref o, 43232);
+                    (a + b).StoreUnsafe(ref o, 41088); (a - b).StoreUnsafe(ref o, 71904);
                     a = q4 - q2; b = two * (q3 - q1);
-                    (a + b).StoreUnsafe(ref o, 61760); (a - b).StoreUnsafe(ref o, 80288);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 98816);
+                    (a + b).StoreUnsafe(ref o, 102720); (a - b).StoreUnsafe(ref o, 133536);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 164352);
                     // Columns 3 and 4: (d4 - d2) +- 2 (d3 - d1).
                     a = Vector128.LoadUnsafe(ref d, 1) - Vector128.LoadUnsafe(ref d, 32); b = two * (Vector128.LoadUnsafe(ref d, 48) - Vector128.LoadUnsafe(ref d, 16)); p0 = a + b; q0 = a - b;
                     a = Vector128.LoadUnsafe(ref d, 65) - Vector128.LoadUnsafe(ref d, 96); b = two * (Vector128.LoadUnsafe(ref d, 112) - Vector128.LoadUnsafe(ref d, 80)); p1 = a + b; q1 = a - b;
@@ -946,18 +954,18 @@ namespace ConvGen.Generated
                     a = Vector128.LoadUnsafe(ref d, 193) - Vector128.LoadUnsafe(ref d, 224); b = two * (Vector128.LoadUnsafe(ref d, 240) - Vector128.LoadUnsafe(ref d, 208)); p3 = a + b; q3 = a - b;
                     a = Vector128.LoadUnsafe(ref d, 257) - Vector128.LoadUnsafe(ref d, 288); b = two * (Vector128.LoadUnsafe(ref d, 304) - Vector128.LoadUnsafe(ref d, 272)); p4 = a + b; q4 = a - b;
                     a = Vector128.LoadUnsafe(ref d, 321) - Vector128.LoadUnsafe(ref d, 352); b = two * (Vector128.LoadUnsafe(ref d, 368) - Vector128.LoadUnsafe(ref d, 336)); p5 = a + b; q5 = a - b;
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 9264);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 15408);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 27792); (a - b).StoreUnsafe(ref o, 46320);
+                    (a + b).StoreUnsafe(ref o, 46224); (a - b).StoreUnsafe(ref o, 77040);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 64848); (a - b).StoreUnsafe(ref o, 83376);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 101904);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 12352);
+                    (a + b).StoreUnsafe(ref o, 107856); (a - b).StoreUnsafe(ref o, 138672);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 169488);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q4, q2, minusFive), q0, four)).StoreUnsafe(ref o, 20544);
                     a = VectorFma.MultiplyAdd(q4, q2, minusFour); b = VectorFma.MultiplyAdd(q3, q1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 30880); (a - b).StoreUnsafe(ref o, 49408);
+                    (a + b).StoreUnsafe(ref o, 51360); (a - b).StoreUnsafe(ref o, 82176);
                     a = q4 - q2; b = two * (q3 - q1);
-                    (a + b).StoreUnsafe(ref o, 67936); (a - b).StoreUnsafe(ref o, 86464);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 104992);
+                    (a + b).StoreUnsafe(ref o, 112992); (a - b).StoreUnsafe(ref o, 143808);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(q5, q3, minusFive), q1, four)).StoreUnsafe(ref o, 174624);
                     // Column 5: 4 d1 - 5 d3 + d5.
                     p0 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 17), Vector128.LoadUnsafe(ref d, 48), minusFive), Vector128.LoadUnsafe(ref d, 16), four);
                     p1 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 81), Vector128.LoadUnsafe(ref d, 112), minusFive), Vector128.LoadUnsafe(ref d, 80), four);
@@ -965,12 +973,12 @@ namespace ConvGen.Generated
                     p3 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 209), Vector128.LoadUnsafe(ref d, 240), minusFive), Vector128.LoadUnsafe(ref d, 208), four);
                     p4 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 273), Vector128.LoadUnsafe(ref d, 304), minusFive), Vector128.LoadUnsafe(ref d, 272), four);
                     p5 = VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(Vector128.LoadUnsafe(ref d, 337), Vector128.LoadUnsafe(ref d, 368), minusFive), Vector128.LoadUnsafe(ref d, 336), four);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 15440);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p4, p2, minusFive), p0, four)).StoreUnsafe(ref o, 25680);
                     a = VectorFma.MultiplyAdd(p4, p2, minusFour); b = VectorFma.MultiplyAdd(p3, p1, minusFour);
-                    (a + b).StoreUnsafe(ref o, 33968); (a - b).StoreUnsafe(ref o, 52496);
+                    (a + b).StoreUnsafe(ref o, 56496); (a - b).StoreUnsafe(ref o, 87312);
                     a = p4 - p2; b = two * (p3 - p1);
-                    (a + b).StoreUnsafe(ref o, 71024); (a - b).StoreUnsafe(ref o, 89552);
-                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 108080);
+                    (a + b).StoreUnsafe(ref o, 118128); (a - b).StoreUnsafe(ref o, 148944);
+                    (VectorFma.MultiplyAdd(VectorFma.MultiplyAdd(p5, p3, minusFive), p1, four)).StoreUnsafe(ref o, 179760);
                 }
             }
 
@@ -979,7 +987,7 @@ namespace ConvGen.Generated
             int written = (rows - 1) * TX + (TX + 3) / 4 * 4, read = (rows * TX + 3) / 4 * 4;
             for (int point = 0; written < read && point < 36; point++)
             {
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref v, point * 3088 + written), read - written).Clear();
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref v, point * 5136 + written), read - written).Clear();
             }
         }
 
@@ -999,23 +1007,23 @@ namespace ConvGen.Generated
                     ref float src = ref Unsafe.Add(ref m, tr * TX + j);
                     Vector128<float> a, b, c, d;
                     // Along each point row: s_pc = A^T row c applied to M[p, 0..5].
-                    Vector128<float> m00 = Vector128.LoadUnsafe(ref src, 0), m05 = Vector128.LoadUnsafe(ref src, 15440);
-                    a = Vector128.LoadUnsafe(ref src, 3088); b = Vector128.LoadUnsafe(ref src, 6176); c = Vector128.LoadUnsafe(ref src, 9264); d = Vector128.LoadUnsafe(ref src, 12352);
+                    Vector128<float> m00 = Vector128.LoadUnsafe(ref src, 0), m05 = Vector128.LoadUnsafe(ref src, 25680);
+                    a = Vector128.LoadUnsafe(ref src, 5136); b = Vector128.LoadUnsafe(ref src, 10272); c = Vector128.LoadUnsafe(ref src, 15408); d = Vector128.LoadUnsafe(ref src, 20544);
                     Vector128<float> s00 = m00 + (a + b) + (c + d), s01 = VectorFma.MultiplyAdd(a - b, c - d, two), s02 = VectorFma.MultiplyAdd(a + b, c + d, four), s03 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m05;
-                    Vector128<float> m10 = Vector128.LoadUnsafe(ref src, 18528), m15 = Vector128.LoadUnsafe(ref src, 33968);
-                    a = Vector128.LoadUnsafe(ref src, 21616); b = Vector128.LoadUnsafe(ref src, 24704); c = Vector128.LoadUnsafe(ref src, 27792); d = Vector128.LoadUnsafe(ref src, 30880);
+                    Vector128<float> m10 = Vector128.LoadUnsafe(ref src, 30816), m15 = Vector128.LoadUnsafe(ref src, 56496);
+                    a = Vector128.LoadUnsafe(ref src, 35952); b = Vector128.LoadUnsafe(ref src, 41088); c = Vector128.LoadUnsafe(ref src, 46224); d = Vector128.LoadUnsafe(ref src, 51360);
                     Vector128<float> s10 = m10 + (a + b) + (c + d), s11 = VectorFma.MultiplyAdd(a - b, c - d, two), s12 = VectorFma.MultiplyAdd(a + b, c + d, four), s13 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m15;
-                    Vector128<float> m20 = Vector128.LoadUnsafe(ref src, 37056), m25 = Vector128.LoadUnsafe(ref src, 52496);
-                    a = Vector128.LoadUnsafe(ref src, 40144); b = Vector128.LoadUnsafe(ref src, 43232); c = Vector128.LoadUnsafe(ref src, 46320); d = Vector128.LoadUnsafe(ref src, 49408);
+                    Vector128<float> m20 = Vector128.LoadUnsafe(ref src, 61632), m25 = Vector128.LoadUnsafe(ref src, 87312);
+                    a = Vector128.LoadUnsafe(ref src, 66768); b = Vector128.LoadUnsafe(ref src, 71904); c = Vector128.LoadUnsafe(ref src, 77040); d = Vector128.LoadUnsafe(ref src, 82176);
                     Vector128<float> s20 = m20 + (a + b) + (c + d), s21 = VectorFma.MultiplyAdd(a - b, c - d, two), s22 = VectorFma.MultiplyAdd(a + b, c + d, four), s23 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m25;
-                    Vector128<float> m30 = Vector128.LoadUnsafe(ref src, 55584), m35 = Vector128.LoadUnsafe(ref src, 71024);
-                    a = Vector128.LoadUnsafe(ref src, 58672); b = Vector128.LoadUnsafe(ref src, 61760); c = Vector128.LoadUnsafe(ref src, 64848); d = Vector128.LoadUnsafe(ref src, 67936);
+                    Vector128<float> m30 = Vector128.LoadUnsafe(ref src, 92448), m35 = Vector128.LoadUnsafe(ref src, 118128);
+                    a = Vector128.LoadUnsafe(ref src, 97584); b = Vector128.LoadUnsafe(ref src, 102720); c = Vector128.LoadUnsafe(ref src, 107856); d = Vector128.LoadUnsafe(ref src, 112992);
                     Vector128<float> s30 = m30 + (a + b) + (c + d), s31 = VectorFma.MultiplyAdd(a - b, c - d, two), s32 = VectorFma.MultiplyAdd(a + b, c + d, four), s33 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m35;
-                    Vector128<float> m40 = Vector128.LoadUnsafe(ref src, 74112), m45 = Vector128.LoadUnsafe(ref src, 89552);
-                    a = Vector128.LoadUnsafe(ref src, 77200); b = Vector128.LoadUnsafe(ref src, 80288); c = Vector128.LoadUnsafe(ref src, 83376); d = Vector128.LoadUnsafe(ref src, 86464);
+                    Vector128<float> m40 = Vector128.LoadUnsafe(ref src, 123264), m45 = Vector128.LoadUnsafe(ref src, 148944);
+                    a = Vector128.LoadUnsafe(ref src, 128400); b = Vector128.LoadUnsafe(ref src, 133536); c = Vector128.LoadUnsafe(ref src, 138672); d = Vector128.LoadUnsafe(ref src, 143808);
                     Vector128<float> s40 = m40 + (a + b) + (c + d), s41 = VectorFma.MultiplyAdd(a - b, c - d, two), s42 = VectorFma.MultiplyAdd(a + b, c + d, four), s43 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m45;
-                    Vector128<float> m50 = Vector128.LoadUnsafe(ref src, 92640), m55 = Vector128.LoadUnsafe(ref src, 108080);
-                    a = Vector128.LoadUnsafe(ref src, 95728); b = Vector128.LoadUnsafe(ref src, 98816); c = Vector128.LoadUnsafe(ref src, 101904); d = Vector128.LoadUnsafe(ref src, 104992);
+                    Vector128<float> m50 = Vector128.LoadUnsafe(ref src, 154080), m55 = Vector128.LoadUnsafe(ref src, 179760);
+                    a = Vector128.LoadUnsafe(ref src, 159216); b = Vector128.LoadUnsafe(ref src, 164352); c = Vector128.LoadUnsafe(ref src, 169488); d = Vector128.LoadUnsafe(ref src, 174624);
                     Vector128<float> s50 = m50 + (a + b) + (c + d), s51 = VectorFma.MultiplyAdd(a - b, c - d, two), s52 = VectorFma.MultiplyAdd(a + b, c + d, four), s53 = VectorFma.MultiplyAdd(a - b, c - d, eight) + m55;
                     // Down each column: Y_rc = A^T row r applied to s_0c..s_5c, plus the bias.
                     a = s10 + s20; b = s10 - s20; c = s30 + s40; d = s30 - s40;

@@ -230,13 +230,13 @@ namespace ConvGen.Generated
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R2V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc));
+                F6R2V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW);
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 2 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 2 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R2V2_V512(ref float x, ref float w, ref float y, ref float b)
+        private static void F6R2V2_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
@@ -249,9 +249,9 @@ namespace ConvGen.Generated
                 nint row = Math.Min(oh, OH - 2); // the last row block overlaps the one before
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 32)
+                for (int ow = col0; ow < col1; ow += 32)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16);
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
                     Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0;
                     Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1;
                     Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_1_1 = bias2;
@@ -519,13 +519,13 @@ namespace ConvGen.Generated
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc));
+                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW);
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -538,9 +538,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
                     Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
                     Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
@@ -690,13 +690,13 @@ namespace ConvGen.Generated
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc));
+                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW);
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -709,9 +709,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
                     Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
                     Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;

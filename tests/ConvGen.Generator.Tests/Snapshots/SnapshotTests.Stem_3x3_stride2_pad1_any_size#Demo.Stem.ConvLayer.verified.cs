@@ -220,13 +220,13 @@ namespace ConvGen.Generated
         {
             for (; oc + 4 <= end; oc += 4)
             {
-                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>4 filter(s) over the whole plane, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>4 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
@@ -237,9 +237,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 96)
+                for (int ow = col0; ow < col1; ow += 96)
                 {
-                    nint c0 = Math.Min(ow, OW - 16); nint c1 = Math.Min(ow + 16, OW - 16); nint c2 = Math.Min(ow + 32, OW - 16); nint c3 = Math.Min(ow + 48, OW - 16); nint c4 = Math.Min(ow + 64, OW - 16); nint c5 = Math.Min(ow + 80, OW - 16);
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
                     Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
                     Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
                     Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_0_2 = bias2; Vector512<float> a2_0_3 = bias2; Vector512<float> a2_0_4 = bias2; Vector512<float> a2_0_5 = bias2;
@@ -349,17 +349,17 @@ namespace ConvGen.Generated
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
             if (oc < end) // the 2 filter(s) after the full tiles
             {
-                F2R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -372,9 +372,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
                     Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
                     Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
@@ -519,9 +519,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 8 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V2_V256(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -530,9 +530,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 16)
+                for (int ow = col0; ow < col1; ow += 16)
                 {
-                    nint c0 = Math.Min(ow, OW - 8); nint c1 = Math.Min(ow + 8, OW - 8);
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
                     Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
                     Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
                     ref float xc = ref xr;
@@ -602,17 +602,17 @@ namespace ConvGen.Generated
         {
             for (; oc + 6 <= end; oc += 6)
             {
-                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
             if (oc < end) // the 2 filter(s) after the full tiles
             {
-                F2R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
             }
         }
 
-        /// <summary>6 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -625,9 +625,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
                     Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
                     Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
@@ -772,9 +772,9 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over the whole plane, 1 output row(s) x 2 vector(s) of 4 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V2_V128(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -783,9 +783,9 @@ namespace ConvGen.Generated
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
-                for (int ow = 0; ow < OW; ow += 8)
+                for (int ow = col0; ow < col1; ow += 8)
                 {
-                    nint c0 = Math.Min(ow, OW - 4); nint c1 = Math.Min(ow + 4, OW - 4);
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
                     Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
                     Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
                     ref float xc = ref xr;

@@ -19,7 +19,7 @@ internal static class WinogradEmitter
         int[] widths = plan.VectorWidths.ToArray();
         w.Line("// Winograd F(4x4,3x3): the grid of 4x4 output tiles and its blocks of whole tile rows.");
         w.Line($"private const int TY = {p.TilesY}, TX = {p.TilesX}; // tile rows and columns: ceil(OH / 4), ceil(OW / 4)");
-        w.Line($"private const int BlockRows = {p.BlockRows}, Blocks = {p.Blocks}; // {p.Blocks} block(s) of up to {p.BlockRows} tile row(s) = {p.BlockTiles} tiles");
+        w.Line($"private const int BlockRows = {p.BlockRows}, SharedBlockRows = {p.SharedBlockRows}; // tile rows per block on one thread ({p.BlockTiles} tiles) and on several");
         w.Line($"private const int BS = {BlockStride(p.BlockTiles)}; // floats per transformed row of a block: its tiles rounded up to 16, plus 16 for vector overrun");
         w.Line($"private const int StagedLength = {Staged(p)}; // (4*BlockRows + 2) padded rows and a work row, x 4 column phases of ceil16(TX + 1)");
         w.Line($"private const int VPoint = {PointStride(g.InChannels * BlockStride(p.BlockTiles))}; // floats per point of V: Cin * BS, plus a cache line when that keeps points out of one L1 set");
@@ -61,8 +61,10 @@ internal static class WinogradEmitter
 
             w.Line();
             w.Line("const int inPlane = H * W, inImage = Cin * inPlane, outPlane = OH * OW, outImage = Cout * outPlane;");
-            w.Line("// Fewer items than parts (one image in one block): cut the image into smaller blocks, the same cut in every part.");
-            w.Line("int blockRows = BlockRows, blocks = Blocks;");
+            w.Line("// Several parts: L2-sized blocks, and at least as many items as parts (one image is cut into more blocks).");
+            w.Line("// Every part computes the same cut. (Splitting the filters instead, so that each core holds half of large");
+            w.Line("// transformed weights, measured slower: every part then transforms the whole input.)");
+            w.Line("int blockRows = parts > 1 ? SharedBlockRows : BlockRows, blocks = (TY + blockRows - 1) / blockRows;");
             using (w.Block("if (s.N * blocks < parts)"))
             {
                 w.Line("int cut = Math.Min(TY, (parts + s.N - 1) / s.N);");

@@ -21,6 +21,12 @@ internal static class WinogradPlanner
     /// </summary>
     private const int BlockBytes = 4 << 20;
 
+    /// <summary>
+    /// The same budget when several threads run: each core's L2 then holds its own V and M and a copy of the weights,
+    /// and overflowing into the shared L3 (which every core then competes for) measured slower than more blocks.
+    /// </summary>
+    private const int SharedBlockBytes = 1 << 20;
+
     /// <summary>Null when the direct kernel runs, with <paramref name="whyNot"/> saying why (or null if Winograd never applies).</summary>
     public static WinogradPlan? Choose(LayerGeometry g, out string? whyNot)
     {
@@ -56,14 +62,21 @@ internal static class WinogradPlanner
 
         int tilesY = (int)((g.OutH + 3) / 4), tilesX = (int)((g.OutW + 3) / 4);
         long rowBytes = 36L * 4 * tilesX * (g.InChannels + g.OutChannels);
-        int blocks = (int)Math.Min(tilesY, Math.Max(1, (tilesY * rowBytes + BlockBytes - 1) / BlockBytes));
-        int rows = (tilesY + blocks - 1) / blocks;
-        blocks = (tilesY + rows - 1) / rows;
+        (int rows, int blocks) = Cut(tilesY, rowBytes, BlockBytes);
+        (int sharedRows, _) = Cut(tilesY, rowBytes, SharedBlockBytes);
         string why = string.Format(CultureInfo.InvariantCulture,
             "Winograd F(4x4,3x3): 3x3 stride 1 with {0} -> {1} channels, so 36 instead of 144 multiplies per 4x4 tile and channel pair; "
             + "the input and output transforms cost O(Cin + Cout) per tile against the O(Cin*Cout) they save",
             g.InChannels, g.OutChannels);
-        return new WinogradPlan(tilesY, tilesX, rows, blocks, why);
+        return new WinogradPlan(tilesY, tilesX, rows, blocks, sharedRows, why);
+    }
+
+    /// <summary>Tile rows per block (and blocks) so that a block's V and M take at most <paramref name="bytes"/>.</summary>
+    private static (int Rows, int Blocks) Cut(int tilesY, long rowBytes, long bytes)
+    {
+        int blocks = (int)Math.Min(tilesY, Math.Max(1, (tilesY * rowBytes + bytes - 1) / bytes));
+        int rows = (tilesY + blocks - 1) / blocks;
+        return (rows, (tilesY + rows - 1) / rows);
     }
 
     /// <summary>

@@ -175,7 +175,7 @@ namespace ConvGen.Generated
 
         // Winograd F(4x4,3x3): the grid of 4x4 output tiles and its blocks of whole tile rows.
         private const int TY = 7, TX = 7; // tile rows and columns: ceil(OH / 4), ceil(OW / 4)
-        private const int BlockRows = 7, Blocks = 1; // 1 block(s) of up to 7 tile row(s) = 49 tiles
+        private const int BlockRows = 7, SharedBlockRows = 7; // tile rows per block on one thread (49 tiles) and on several
         private const int BS = 80; // floats per transformed row of a block: its tiles rounded up to 16, plus 16 for vector overrun
         private const int StagedLength = 1984; // (4*BlockRows + 2) padded rows and a work row, x 4 column phases of ceil16(TX + 1)
         private const int VPoint = 5136; // floats per point of V: Cin * BS, plus a cache line when that keeps points out of one L1 set
@@ -209,8 +209,10 @@ namespace ConvGen.Generated
             }
 
             const int inPlane = H * W, inImage = Cin * inPlane, outPlane = OH * OW, outImage = Cout * outPlane;
-            // Fewer items than parts (one image in one block): cut the image into smaller blocks, the same cut in every part.
-            int blockRows = BlockRows, blocks = Blocks;
+            // Several parts: L2-sized blocks, and at least as many items as parts (one image is cut into more blocks).
+            // Every part computes the same cut. (Splitting the filters instead, so that each core holds half of large
+            // transformed weights, measured slower: every part then transforms the whole input.)
+            int blockRows = parts > 1 ? SharedBlockRows : BlockRows, blocks = (TY + blockRows - 1) / blockRows;
             if (s.N * blocks < parts)
             {
                 int cut = Math.Min(TY, (parts + s.N - 1) / s.N);

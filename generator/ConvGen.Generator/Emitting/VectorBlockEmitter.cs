@@ -42,7 +42,7 @@ internal static class VectorBlockEmitter
 
     private static string BlockName(TileShape t) => $"{t.Name}_V{t.Bits}";
 
-    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b, int col0, int col1" + dims.Parameters();
+    private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1" + dims.Parameters();
 
     private static void WriteGroup(CodeWriter w, KernelPlan plan, KernelDims dims, TileShape tile, int remainder)
     {
@@ -52,21 +52,32 @@ internal static class VectorBlockEmitter
         w.Line($"/// <summary>Filters oc..end-1 of one group with Vector{tile.Bits}: tiles of {tile.Filters} filter(s){(remainder > 0 ? $", then {(g.HasStaticChannels ? remainder.ToString(CultureInfo.InvariantCulture) : "single")} filter(s) left over" : "")}.</summary>");
         using (w.Block($"private static void {GroupName(tile.Bits)}(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end{dims.Parameters()})"))
         {
-            string range = chunked ? "col0, col1" : "0, OW";
+            string range = chunked ? "0, OH, col0, col1" : "row0, row1, 0, OW";
+            w.Line("int first = oc;");
             if (chunked)
             {
                 w.Line("// A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's");
                 w.Line("// CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input");
                 w.Line("// streaming from L2 once per filter tile.");
                 w.Line($"int chunk = Math.Max({step}, 8192 / CinG / {step} * {step});");
-                w.Line("int first = oc;");
                 w.Line("for (int col0 = 0; col0 < OW; col0 += chunk)");
                 w.Line("{");
                 w.Indent();
                 w.Line("int col1 = Math.Min(OW, col0 + chunk);");
-                w.Line("oc = first;");
+            }
+            else
+            {
+                w.Line("// Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads");
+                w.Line("// (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once");
+                w.Line("// per filter tile.");
+                w.Line($"int chunk = Math.Max({tile.Rows}, (int)(8192 / ((long)CinG * {g.StrideH} * RowStride)) / {tile.Rows} * {tile.Rows});");
+                w.Line("for (int row0 = 0; row0 < OH; row0 += chunk)");
+                w.Line("{");
+                w.Indent();
+                w.Line("int row1 = Math.Min(OH, row0 + chunk);");
             }
 
+            w.Line("oc = first;");
             using (w.Block($"for (; oc + {tile.Filters} <= end; oc += {tile.Filters})"))
             {
                 w.Line($"{BlockName(tile)}(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), {range}{dims.Arguments()});");
@@ -82,11 +93,8 @@ internal static class VectorBlockEmitter
                 }
             }
 
-            if (chunked)
-            {
-                w.Outdent();
-                w.Line("}");
-            }
+            w.Outdent();
+            w.Line("}");
         }
 
         w.Line();
@@ -106,7 +114,7 @@ internal static class VectorBlockEmitter
             {
                 using (w.Block($"if (OH < {t.Rows})"))
                 {
-                    w.Line($"{BlockName(t with { Rows = 1 })}(ref x, ref w, ref y, ref b, col0, col1{dims.Arguments()});");
+                    w.Line($"{BlockName(t with { Rows = 1 })}(ref x, ref w, ref y, ref b, row0, row1, col0, col1{dims.Arguments()});");
                     w.Line("return;");
                 }
             }
@@ -126,7 +134,7 @@ internal static class VectorBlockEmitter
             }
 
             string rowStep = t.Rows == 1 ? "oh++" : $"oh += {t.Rows}";
-            using (w.Block($"for (int oh = 0; oh < OH; {rowStep})"))
+            using (w.Block($"for (int oh = row0; oh < row1; {rowStep})"))
             {
                 if (t.Rows == 1)
                 {
@@ -134,7 +142,7 @@ internal static class VectorBlockEmitter
                 }
                 else
                 {
-                    w.Line($"nint row = Math.Min(oh, OH - {t.Rows}); // the last row block overlaps the one before");
+                    w.Line($"nint row = Math.Min(oh, row1 - {t.Rows}); // the last row block overlaps the one before");
                 }
 
                 w.Line("ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);");

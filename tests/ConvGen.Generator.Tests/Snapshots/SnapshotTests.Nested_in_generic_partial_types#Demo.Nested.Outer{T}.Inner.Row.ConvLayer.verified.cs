@@ -224,26 +224,36 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 2 filter(s).</summary>
         private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            for (; oc + 2 <= end; oc += 2)
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(2, (int)(8192 / ((long)CinG * 1 * RowStride)) / 2 * 2);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
             {
-                F2R2V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R2V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             if (OH < 2)
             {
-                F2R1V6_V512(ref x, ref w, ref y, ref b, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                F2R1V6_V512(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
                 return;
             }
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
-            for (int oh = 0; oh < OH; oh += 2)
+            for (int oh = row0; oh < row1; oh += 2)
             {
-                nint row = Math.Min(oh, OH - 2); // the last row block overlaps the one before
+                nint row = Math.Min(oh, row1 - 2); // the last row block overlaps the one before
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
                 ref float yr = ref Unsafe.Add(ref y, row * OW);
                 for (int ow = col0; ow < col1; ow += 96)
@@ -301,11 +311,11 @@ namespace ConvGen.Generated
 
         /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -348,19 +358,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 2 filter(s).</summary>
         private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            for (; oc + 2 <= end; oc += 2)
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
             {
-                F2R1V4_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R1V4_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -403,19 +423,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 2 filter(s).</summary>
         private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            for (; oc + 2 <= end; oc += 2)
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
             {
-                F2R1V4_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R1V4_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);

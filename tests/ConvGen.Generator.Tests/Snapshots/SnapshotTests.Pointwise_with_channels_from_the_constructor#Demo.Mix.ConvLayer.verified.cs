@@ -204,29 +204,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s), then single filter(s) left over.</summary>
         private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
+            int first = oc;
             // A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's
             // CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input
             // streaming from L2 once per filter tile.
             int chunk = Math.Max(32, 8192 / CinG / 32 * 32);
-            int first = oc;
             for (int col0 = 0; col0 < OW; col0 += chunk)
             {
                 int col1 = Math.Min(OW, col0 + chunk);
                 oc = first;
                 for (; oc + 8 <= end; oc += 8)
                 {
-                    F8R1V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    F8R1V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OH, col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
                 for (; oc < end; oc++) // filters after the full tiles, one at a time
                 {
-                    F1R1V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    F1R1V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OH, col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
             }
         }
 
         /// <summary>8 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 16 pixels at a time (16 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F8R1V2_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F8R1V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
@@ -236,7 +236,7 @@ namespace ConvGen.Generated
             Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
             Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
             Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -292,10 +292,10 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 16 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -324,29 +324,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 6 filter(s), then single filter(s) left over.</summary>
         private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
+            int first = oc;
             // A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's
             // CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input
             // streaming from L2 once per filter tile.
             int chunk = Math.Max(16, 8192 / CinG / 16 * 16);
-            int first = oc;
             for (int col0 = 0; col0 < OW; col0 += chunk)
             {
                 int col1 = Math.Min(OW, col0 + chunk);
                 oc = first;
                 for (; oc + 6 <= end; oc += 6)
                 {
-                    F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OH, col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
                 for (; oc < end; oc++) // filters after the full tiles, one at a time
                 {
-                    F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    F1R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OH, col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
             }
         }
 
         /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -354,7 +354,7 @@ namespace ConvGen.Generated
             Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
             Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
             Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -402,10 +402,10 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -434,29 +434,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then single filter(s) left over.</summary>
         private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
+            int first = oc;
             // A 1x1 layer is a GEMM: every filter tile sweeps one chunk of pixels before the next chunk, so the chunk's
             // CinG input values (at most 32 KB) stay in L1 while all filters read them, instead of the whole input
             // streaming from L2 once per filter tile.
             int chunk = Math.Max(8, 8192 / CinG / 8 * 8);
-            int first = oc;
             for (int col0 = 0; col0 < OW; col0 += chunk)
             {
                 int col1 = Math.Min(OW, col0 + chunk);
                 oc = first;
                 for (; oc + 6 <= end; oc += 6)
                 {
-                    F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OH, col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
                 for (; oc < end; oc++) // filters after the full tiles, one at a time
                 {
-                    F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
+                    F1R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OH, col0, col1, OW, CoutG, PhaseLen, RowStride, PlaneStride, OutPlane, CinG, WOc);
                 }
             }
         }
 
         /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -464,7 +464,7 @@ namespace ConvGen.Generated
             Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
             Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
             Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -512,10 +512,10 @@ namespace ConvGen.Generated
 
         /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
+        private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int CoutG, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane, int CinG, int WOc)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);

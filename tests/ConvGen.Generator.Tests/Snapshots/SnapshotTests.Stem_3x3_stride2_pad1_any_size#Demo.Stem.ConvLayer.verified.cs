@@ -218,21 +218,31 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s).</summary>
         private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            for (; oc + 4 <= end; oc += 4)
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
             {
-                F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>4 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
             Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
             Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
             Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -347,19 +357,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 6 filter(s), then 2 filter(s) left over.</summary>
         private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            for (; oc + 6 <= end; oc += 6)
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
             {
-                F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
-            }
-            if (oc < end) // the 2 filter(s) after the full tiles
-            {
-                F2R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+                if (oc < end) // the 2 filter(s) after the full tiles
+                {
+                    F2R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
@@ -367,7 +387,7 @@ namespace ConvGen.Generated
             Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
             Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
             Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -521,11 +541,11 @@ namespace ConvGen.Generated
 
         /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V2_V256(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
             Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -600,19 +620,29 @@ namespace ConvGen.Generated
         /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then 2 filter(s) left over.</summary>
         private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
-            for (; oc + 6 <= end; oc += 6)
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
             {
-                F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
-            }
-            if (oc < end) // the 2 filter(s) after the full tiles
-            {
-                F2R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+                if (oc < end) // the 2 filter(s) after the full tiles
+                {
+                    F2R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
             }
         }
 
         /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
@@ -620,7 +650,7 @@ namespace ConvGen.Generated
             Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
             Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
             Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
@@ -774,11 +804,11 @@ namespace ConvGen.Generated
 
         /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void F2R1V2_V128(ref float x, ref float w, ref float y, ref float b, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        private static void F2R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
             Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
             Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
-            for (int oh = 0; oh < OH; oh++)
+            for (int oh = row0; oh < row1; oh++)
             {
                 nint row = oh;
                 ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);

@@ -89,6 +89,30 @@ public class PlaneStagingTests
         }
     }
 
+    [Theory]
+    [InlineData(5, 7, 1, 1, 1)]
+    [InlineData(6, 33, 2, 3, 2)]
+    [InlineData(3, 16, 0, 0, 3)]
+    public void Rows_at_a_64_byte_pitch_hold_the_same_phases_as_packed_rows(int h, int w, int padH, int padW, int strideW)
+    {
+        var rng = new Random(h * 31 + w);
+        float[] plane = Tensors.Random(rng, h * w);
+        int packed = strideW * PlaneStaging.PhaseLength(w, padW, strideW);
+        int aligned = PlaneStaging.AlignedRowStride(w, padW, strideW);
+        Assert.Equal(0, aligned % 16);
+        Assert.InRange(aligned - packed, 0, 15);
+
+        var expected = new float[(h + 2 * padH) * packed];
+        var actual = new float[(h + 2 * padH) * aligned];
+        actual.AsSpan().Fill(float.NaN);
+        PlaneStaging.Stage(plane, h, w, expected, padH, padW, strideW);
+        PlaneStaging.Stage(plane, h, w, actual, padH, padW, strideW, aligned);
+        for (int row = 0; row < h + 2 * padH; row++)
+        {
+            Assert.Equal(expected.AsSpan(row * packed, packed).ToArray(), actual.AsSpan(row * aligned, packed).ToArray());
+        }
+    }
+
     [Fact]
     public void A_destination_of_the_wrong_size_is_an_argument_exception_naming_both_sizes()
     {

@@ -19,7 +19,7 @@ internal sealed class KernelDims
         G = g;
         bool w = g.HasStaticWidth, h = g.HasStaticHeight, c = g.HasStaticChannels;
         long phase = w ? (g.InW + 2L * g.PadW + g.StrideW - 1) / g.StrideW : 0;
-        long rowStride = g.NeedsStaging ? g.StrideW * phase : g.InW;
+        long rowStride = g.NeedsStaging ? (g.StrideW * phase + 15) / 16 * 16 : g.InW;
         long planeRows = g.InH + 2L * g.PadH;
         long outW = w ? g.OutW : 0, outH = h ? g.OutH : 0;
 
@@ -45,8 +45,8 @@ internal sealed class KernelDims
         Add("nint", "PhaseLen", w ? (g.NeedsStaging ? phase : g.InW) : null,
             g.NeedsStaging ? $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.StrideW})" : "s.W",
             g.NeedsStaging ? $"floats per column phase of a staged row: ceil((W + 2*{g.PadW}) / {g.StrideW})" : "input row length");
-        Add("nint", "RowStride", w ? rowStride : null, g.NeedsStaging ? $"{g.StrideW} * PhaseLen" : "s.W",
-            g.NeedsStaging ? $"floats per staged row: {g.StrideW} phase(s) of PhaseLen" : "floats per input row");
+        Add("nint", "RowStride", w ? rowStride : null, g.NeedsStaging ? $"({g.StrideW} * PhaseLen + 15) / 16 * 16" : "s.W",
+            g.NeedsStaging ? $"floats per staged row: {g.StrideW} phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line" : "floats per input row");
         Add("nint", "PlaneStride", w && h ? (g.NeedsStaging ? planeRows * rowStride : (long)g.InH * g.InW) : null,
             g.NeedsStaging ? $"(s.H + {2 * g.PadH}) * RowStride" : "s.H * (nint)s.W",
             g.NeedsStaging ? $"floats per staged plane: (H + 2*{g.PadH}) rows" : "floats per input plane");

@@ -185,7 +185,7 @@ internal static class KernelEmitter
                     {
                         using (w.Block("for (int c = 0; c < CinG; c++)"))
                         {
-                            w.Line("PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);");
+                            w.Line("PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);");
                         }
 
                         w.Line("(stagedN, stagedG) = (n, g);");

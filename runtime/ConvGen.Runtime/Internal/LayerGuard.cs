@@ -41,7 +41,7 @@ public static class LayerGuard
         }
 
         // Kernels read a zero-padded copy of one image; it must fit in one array too.
-        long staged = (long)input.C * (input.H + 2L * g.PadH) * (input.W + 2L * g.PadW + g.StrideW);
+        long staged = (long)input.C * (input.H + 2L * g.PadH) * (input.W + 2L * g.PadW + g.StrideW + 16);
         if (staged > int.MaxValue)
         {
             throw Fail(layer, "input {0} padded by {1} x {2} needs {3} floats per image, more than 2^31 - 1.", input, g.PadH, g.PadW, staged);

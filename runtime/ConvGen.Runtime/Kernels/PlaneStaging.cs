@@ -23,12 +23,25 @@ public static class PlaneStaging
     /// <summary>Floats in one staged row for the given padded width and stride.</summary>
     public static int PhaseLength(int width, int padW, int strideW) => (width + 2 * padW + strideW - 1) / strideW;
 
+    /// <summary>
+    /// Floats per staged row when rows start on 64-byte boundaries: strideW·phaseLength rounded up to 16. Generated
+    /// kernels stage this way, so that their first tap's vector loads do not split cache lines.
+    /// </summary>
+    public static int AlignedRowStride(int width, int padW, int strideW) => (strideW * PhaseLength(width, padW, strideW) + 15) / 16 * 16;
+
     /// <summary>Stages one H×W plane into <paramref name="dst"/>, which must hold exactly (H + 2·padH)·strideW·phaseLength floats.</summary>
     public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padH, int padW, int strideW)
+        => Stage(plane, height, width, dst, padH, padW, strideW, strideW * PhaseLength(width, padW, strideW));
+
+    /// <summary>
+    /// Stages one H×W plane into rows of <paramref name="rowStride"/> floats (at least strideW·phaseLength); the floats
+    /// past the phases are left as they are, as no tap reads them. <paramref name="dst"/> must hold exactly
+    /// (H + 2·padH)·rowStride floats.
+    /// </summary>
+    public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padH, int padW, int strideW, int rowStride)
     {
         int phaseLength = PhaseLength(width, padW, strideW);
-        int rowStride = strideW * phaseLength;
-        if (plane.Length != height * width || dst.Length != (height + 2 * padH) * rowStride)
+        if (plane.Length != height * width || dst.Length != (height + 2 * padH) * rowStride || rowStride < strideW * phaseLength)
         {
             throw new ArgumentException(
                 $"Staging a {height}x{width} plane (padding {padH}x{padW}, stride {strideW}) needs {height * width} source and {(height + 2 * padH) * rowStride} destination floats; got {plane.Length} and {dst.Length}.");

@@ -164,7 +164,7 @@ namespace ConvGen.Generated
             int OW = o.W; // output width
             int OH = o.H; // output height
             nint PhaseLen = global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, 3, 2); // floats per column phase of a staged row: ceil((W + 2*3) / 2)
-            nint RowStride = 2 * PhaseLen; // floats per staged row: 2 phase(s) of PhaseLen
+            nint RowStride = (2 * PhaseLen + 15) / 16 * 16; // floats per staged row: 2 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
             nint PlaneStride = (s.H + 6) * RowStride; // floats per staged plane: (H + 2*3) rows
             nint OutPlane = o.H * (nint)o.W; // floats per output plane
             int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
@@ -196,7 +196,7 @@ namespace ConvGen.Generated
                 {
                     for (int c = 0; c < CinG; c++)
                     {
-                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
                     }
                     (stagedN, stagedG) = (n, g);
                 }

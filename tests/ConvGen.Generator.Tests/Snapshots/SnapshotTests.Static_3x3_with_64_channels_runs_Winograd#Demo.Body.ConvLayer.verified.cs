@@ -167,8 +167,8 @@ namespace ConvGen.Generated
         private const int OH = 28; // output height
         private const int CoutG = 64; // output channels (filters) per group
         private const nint PhaseLen = 30; // floats per column phase of a staged row: ceil((W + 2*1) / 1)
-        private const nint RowStride = 30; // floats per staged row: 1 phase(s) of PhaseLen
-        private const nint PlaneStride = 900; // floats per staged plane: (H + 2*1) rows
+        private const nint RowStride = 32; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 960; // floats per staged plane: (H + 2*1) rows
         private const nint OutPlane = 784; // floats per output plane
         private const int CinG = 64; // input channels per group
         private const int WOc = 576; // weights per filter: CinG * Kh * Kw
@@ -285,7 +285,7 @@ namespace ConvGen.Generated
                 {
                     for (int c = 0; c < CinG; c++)
                     {
-                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
                     }
                     (stagedN, stagedG) = (n, g);
                 }
@@ -333,18 +333,18 @@ namespace ConvGen.Generated
                     v = Unsafe.Add(ref xc, 2);
                     acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 578); acc2 += v * Unsafe.Add(ref wc, 1154); acc3 += v * Unsafe.Add(ref wc, 1730); acc4 += v * Unsafe.Add(ref wc, 2306); acc5 += v * Unsafe.Add(ref wc, 2882); acc6 += v * Unsafe.Add(ref wc, 3458); acc7 += v * Unsafe.Add(ref wc, 4034);
                     // Row ky=1.
-                    v = Unsafe.Add(ref xc, 30);
-                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 579); acc2 += v * Unsafe.Add(ref wc, 1155); acc3 += v * Unsafe.Add(ref wc, 1731); acc4 += v * Unsafe.Add(ref wc, 2307); acc5 += v * Unsafe.Add(ref wc, 2883); acc6 += v * Unsafe.Add(ref wc, 3459); acc7 += v * Unsafe.Add(ref wc, 4035);
-                    v = Unsafe.Add(ref xc, 31);
-                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 580); acc2 += v * Unsafe.Add(ref wc, 1156); acc3 += v * Unsafe.Add(ref wc, 1732); acc4 += v * Unsafe.Add(ref wc, 2308); acc5 += v * Unsafe.Add(ref wc, 2884); acc6 += v * Unsafe.Add(ref wc, 3460); acc7 += v * Unsafe.Add(ref wc, 4036);
                     v = Unsafe.Add(ref xc, 32);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 579); acc2 += v * Unsafe.Add(ref wc, 1155); acc3 += v * Unsafe.Add(ref wc, 1731); acc4 += v * Unsafe.Add(ref wc, 2307); acc5 += v * Unsafe.Add(ref wc, 2883); acc6 += v * Unsafe.Add(ref wc, 3459); acc7 += v * Unsafe.Add(ref wc, 4035);
+                    v = Unsafe.Add(ref xc, 33);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 580); acc2 += v * Unsafe.Add(ref wc, 1156); acc3 += v * Unsafe.Add(ref wc, 1732); acc4 += v * Unsafe.Add(ref wc, 2308); acc5 += v * Unsafe.Add(ref wc, 2884); acc6 += v * Unsafe.Add(ref wc, 3460); acc7 += v * Unsafe.Add(ref wc, 4036);
+                    v = Unsafe.Add(ref xc, 34);
                     acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 581); acc2 += v * Unsafe.Add(ref wc, 1157); acc3 += v * Unsafe.Add(ref wc, 1733); acc4 += v * Unsafe.Add(ref wc, 2309); acc5 += v * Unsafe.Add(ref wc, 2885); acc6 += v * Unsafe.Add(ref wc, 3461); acc7 += v * Unsafe.Add(ref wc, 4037);
                     // Row ky=2.
-                    v = Unsafe.Add(ref xc, 60);
+                    v = Unsafe.Add(ref xc, 64);
                     acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 582); acc2 += v * Unsafe.Add(ref wc, 1158); acc3 += v * Unsafe.Add(ref wc, 1734); acc4 += v * Unsafe.Add(ref wc, 2310); acc5 += v * Unsafe.Add(ref wc, 2886); acc6 += v * Unsafe.Add(ref wc, 3462); acc7 += v * Unsafe.Add(ref wc, 4038);
-                    v = Unsafe.Add(ref xc, 61);
+                    v = Unsafe.Add(ref xc, 65);
                     acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 583); acc2 += v * Unsafe.Add(ref wc, 1159); acc3 += v * Unsafe.Add(ref wc, 1735); acc4 += v * Unsafe.Add(ref wc, 2311); acc5 += v * Unsafe.Add(ref wc, 2887); acc6 += v * Unsafe.Add(ref wc, 3463); acc7 += v * Unsafe.Add(ref wc, 4039);
-                    v = Unsafe.Add(ref xc, 62);
+                    v = Unsafe.Add(ref xc, 66);
                     acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 584); acc2 += v * Unsafe.Add(ref wc, 1160); acc3 += v * Unsafe.Add(ref wc, 1736); acc4 += v * Unsafe.Add(ref wc, 2312); acc5 += v * Unsafe.Add(ref wc, 2888); acc6 += v * Unsafe.Add(ref wc, 3464); acc7 += v * Unsafe.Add(ref wc, 4040);
                     xc = ref Unsafe.Add(ref xc, PlaneStride);
                     wc = ref Unsafe.Add(ref wc, 9);

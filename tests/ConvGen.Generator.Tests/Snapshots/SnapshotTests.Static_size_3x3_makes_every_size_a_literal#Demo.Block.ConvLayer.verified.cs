@@ -163,8 +163,8 @@ namespace ConvGen.Generated
         private const int OH = 28; // output height
         private const int CoutG = 12; // output channels (filters) per group
         private const nint PhaseLen = 30; // floats per column phase of a staged row: ceil((W + 2*1) / 1)
-        private const nint RowStride = 30; // floats per staged row: 1 phase(s) of PhaseLen
-        private const nint PlaneStride = 900; // floats per staged plane: (H + 2*1) rows
+        private const nint RowStride = 32; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 960; // floats per staged plane: (H + 2*1) rows
         private const nint OutPlane = 784; // floats per output plane
         private const int CinG = 4; // input channels per group
         private const int WOc = 36; // weights per filter: CinG * Kh * Kw
@@ -206,7 +206,7 @@ namespace ConvGen.Generated
                 {
                     for (int c = 0; c < CinG; c++)
                     {
-                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW);
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
                     }
                     (stagedN, stagedG) = (n, g);
                 }
@@ -314,7 +314,7 @@ namespace ConvGen.Generated
                         k = Vector512.Create(Unsafe.Add(ref wc, 182));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
                         // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 30)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 30));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
                         k = Vector512.Create(Unsafe.Add(ref wc, 3));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 39));
@@ -339,7 +339,7 @@ namespace ConvGen.Generated
                         a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 180));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 31)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 31));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 33));
                         k = Vector512.Create(Unsafe.Add(ref wc, 4));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 40));
@@ -364,7 +364,7 @@ namespace ConvGen.Generated
                         a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 181));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 34));
                         k = Vector512.Create(Unsafe.Add(ref wc, 5));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 41));
@@ -390,7 +390,7 @@ namespace ConvGen.Generated
                         k = Vector512.Create(Unsafe.Add(ref wc, 182));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
                         // Input row +2, read by output row/kernel row r0/ky2, r1/ky1.
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 60)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 60));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 64));
                         k = Vector512.Create(Unsafe.Add(ref wc, 6));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 42));
@@ -415,7 +415,7 @@ namespace ConvGen.Generated
                         a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 183));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 61)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 61));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 65));
                         k = Vector512.Create(Unsafe.Add(ref wc, 7));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 43));
@@ -440,7 +440,7 @@ namespace ConvGen.Generated
                         a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 184));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 62)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 62));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 66));
                         k = Vector512.Create(Unsafe.Add(ref wc, 8));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 44));
@@ -466,7 +466,7 @@ namespace ConvGen.Generated
                         k = Vector512.Create(Unsafe.Add(ref wc, 185));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
                         // Input row +3, read by output row/kernel row r1/ky2.
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 90)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 90));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 96));
                         k = Vector512.Create(Unsafe.Add(ref wc, 6));
                         a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 42));
@@ -479,7 +479,7 @@ namespace ConvGen.Generated
                         a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 186));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 91)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 91));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 97));
                         k = Vector512.Create(Unsafe.Add(ref wc, 7));
                         a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 43));
@@ -492,7 +492,7 @@ namespace ConvGen.Generated
                         a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 187));
                         a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
-                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 92)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 92));
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 98));
                         k = Vector512.Create(Unsafe.Add(ref wc, 8));
                         a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
                         k = Vector512.Create(Unsafe.Add(ref wc, 44));
@@ -613,7 +613,7 @@ namespace ConvGen.Generated
                         k = Vector256.Create(Unsafe.Add(ref wc, 182));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
                         // Input row +1, read by output row/kernel row r0/ky1.
-                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 30)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 30));
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32));
                         k = Vector256.Create(Unsafe.Add(ref wc, 3));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 39));
@@ -626,7 +626,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 183));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 31)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 31));
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 33));
                         k = Vector256.Create(Unsafe.Add(ref wc, 4));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 40));
@@ -639,7 +639,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 184));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 34));
                         k = Vector256.Create(Unsafe.Add(ref wc, 5));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 41));
@@ -653,7 +653,7 @@ namespace ConvGen.Generated
                         k = Vector256.Create(Unsafe.Add(ref wc, 185));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
                         // Input row +2, read by output row/kernel row r0/ky2.
-                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 60)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 60));
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 64));
                         k = Vector256.Create(Unsafe.Add(ref wc, 6));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 42));
@@ -666,7 +666,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 186));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 61)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 61));
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 65));
                         k = Vector256.Create(Unsafe.Add(ref wc, 7));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 43));
@@ -679,7 +679,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 187));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 62)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 62));
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 66));
                         k = Vector256.Create(Unsafe.Add(ref wc, 8));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector256.Create(Unsafe.Add(ref wc, 44));
@@ -794,7 +794,7 @@ namespace ConvGen.Generated
                         k = Vector128.Create(Unsafe.Add(ref wc, 182));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
                         // Input row +1, read by output row/kernel row r0/ky1.
-                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 30)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 30));
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
                         k = Vector128.Create(Unsafe.Add(ref wc, 3));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 39));
@@ -807,7 +807,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 183));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 31)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 31));
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
                         k = Vector128.Create(Unsafe.Add(ref wc, 4));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 40));
@@ -820,7 +820,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 184));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 34));
                         k = Vector128.Create(Unsafe.Add(ref wc, 5));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 41));
@@ -834,7 +834,7 @@ namespace ConvGen.Generated
                         k = Vector128.Create(Unsafe.Add(ref wc, 185));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
                         // Input row +2, read by output row/kernel row r0/ky2.
-                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 60)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 60));
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 64));
                         k = Vector128.Create(Unsafe.Add(ref wc, 6));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 42));
@@ -847,7 +847,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 186));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 61)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 61));
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 65));
                         k = Vector128.Create(Unsafe.Add(ref wc, 7));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 43));
@@ -860,7 +860,7 @@ namespace ConvGen.Generated
                         a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 187));
                         a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
-                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 62)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 62));
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 66));
                         k = Vector128.Create(Unsafe.Add(ref wc, 8));
                         a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
                         k = Vector128.Create(Unsafe.Add(ref wc, 44));
@@ -925,18 +925,18 @@ namespace ConvGen.Generated
                     v = Unsafe.Add(ref xc, 2);
                     acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 38); acc2 += v * Unsafe.Add(ref wc, 74); acc3 += v * Unsafe.Add(ref wc, 110); acc4 += v * Unsafe.Add(ref wc, 146); acc5 += v * Unsafe.Add(ref wc, 182); acc6 += v * Unsafe.Add(ref wc, 218); acc7 += v * Unsafe.Add(ref wc, 254);
                     // Row ky=1.
-                    v = Unsafe.Add(ref xc, 30);
-                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 39); acc2 += v * Unsafe.Add(ref wc, 75); acc3 += v * Unsafe.Add(ref wc, 111); acc4 += v * Unsafe.Add(ref wc, 147); acc5 += v * Unsafe.Add(ref wc, 183); acc6 += v * Unsafe.Add(ref wc, 219); acc7 += v * Unsafe.Add(ref wc, 255);
-                    v = Unsafe.Add(ref xc, 31);
-                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 40); acc2 += v * Unsafe.Add(ref wc, 76); acc3 += v * Unsafe.Add(ref wc, 112); acc4 += v * Unsafe.Add(ref wc, 148); acc5 += v * Unsafe.Add(ref wc, 184); acc6 += v * Unsafe.Add(ref wc, 220); acc7 += v * Unsafe.Add(ref wc, 256);
                     v = Unsafe.Add(ref xc, 32);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 39); acc2 += v * Unsafe.Add(ref wc, 75); acc3 += v * Unsafe.Add(ref wc, 111); acc4 += v * Unsafe.Add(ref wc, 147); acc5 += v * Unsafe.Add(ref wc, 183); acc6 += v * Unsafe.Add(ref wc, 219); acc7 += v * Unsafe.Add(ref wc, 255);
+                    v = Unsafe.Add(ref xc, 33);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 40); acc2 += v * Unsafe.Add(ref wc, 76); acc3 += v * Unsafe.Add(ref wc, 112); acc4 += v * Unsafe.Add(ref wc, 148); acc5 += v * Unsafe.Add(ref wc, 184); acc6 += v * Unsafe.Add(ref wc, 220); acc7 += v * Unsafe.Add(ref wc, 256);
+                    v = Unsafe.Add(ref xc, 34);
                     acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 41); acc2 += v * Unsafe.Add(ref wc, 77); acc3 += v * Unsafe.Add(ref wc, 113); acc4 += v * Unsafe.Add(ref wc, 149); acc5 += v * Unsafe.Add(ref wc, 185); acc6 += v * Unsafe.Add(ref wc, 221); acc7 += v * Unsafe.Add(ref wc, 257);
                     // Row ky=2.
-                    v = Unsafe.Add(ref xc, 60);
+                    v = Unsafe.Add(ref xc, 64);
                     acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 42); acc2 += v * Unsafe.Add(ref wc, 78); acc3 += v * Unsafe.Add(ref wc, 114); acc4 += v * Unsafe.Add(ref wc, 150); acc5 += v * Unsafe.Add(ref wc, 186); acc6 += v * Unsafe.Add(ref wc, 222); acc7 += v * Unsafe.Add(ref wc, 258);
-                    v = Unsafe.Add(ref xc, 61);
+                    v = Unsafe.Add(ref xc, 65);
                     acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 43); acc2 += v * Unsafe.Add(ref wc, 79); acc3 += v * Unsafe.Add(ref wc, 115); acc4 += v * Unsafe.Add(ref wc, 151); acc5 += v * Unsafe.Add(ref wc, 187); acc6 += v * Unsafe.Add(ref wc, 223); acc7 += v * Unsafe.Add(ref wc, 259);
-                    v = Unsafe.Add(ref xc, 62);
+                    v = Unsafe.Add(ref xc, 66);
                     acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 44); acc2 += v * Unsafe.Add(ref wc, 80); acc3 += v * Unsafe.Add(ref wc, 116); acc4 += v * Unsafe.Add(ref wc, 152); acc5 += v * Unsafe.Add(ref wc, 188); acc6 += v * Unsafe.Add(ref wc, 224); acc7 += v * Unsafe.Add(ref wc, 260);
                     xc = ref Unsafe.Add(ref xc, PlaneStride);
                     wc = ref Unsafe.Add(ref wc, 9);
@@ -972,18 +972,18 @@ namespace ConvGen.Generated
                     v = Unsafe.Add(ref xc, 2);
                     acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 38); acc2 += v * Unsafe.Add(ref wc, 74); acc3 += v * Unsafe.Add(ref wc, 110);
                     // Row ky=1.
-                    v = Unsafe.Add(ref xc, 30);
-                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 39); acc2 += v * Unsafe.Add(ref wc, 75); acc3 += v * Unsafe.Add(ref wc, 111);
-                    v = Unsafe.Add(ref xc, 31);
-                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 40); acc2 += v * Unsafe.Add(ref wc, 76); acc3 += v * Unsafe.Add(ref wc, 112);
                     v = Unsafe.Add(ref xc, 32);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 39); acc2 += v * Unsafe.Add(ref wc, 75); acc3 += v * Unsafe.Add(ref wc, 111);
+                    v = Unsafe.Add(ref xc, 33);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 40); acc2 += v * Unsafe.Add(ref wc, 76); acc3 += v * Unsafe.Add(ref wc, 112);
+                    v = Unsafe.Add(ref xc, 34);
                     acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 41); acc2 += v * Unsafe.Add(ref wc, 77); acc3 += v * Unsafe.Add(ref wc, 113);
                     // Row ky=2.
-                    v = Unsafe.Add(ref xc, 60);
+                    v = Unsafe.Add(ref xc, 64);
                     acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 42); acc2 += v * Unsafe.Add(ref wc, 78); acc3 += v * Unsafe.Add(ref wc, 114);
-                    v = Unsafe.Add(ref xc, 61);
+                    v = Unsafe.Add(ref xc, 65);
                     acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 43); acc2 += v * Unsafe.Add(ref wc, 79); acc3 += v * Unsafe.Add(ref wc, 115);
-                    v = Unsafe.Add(ref xc, 62);
+                    v = Unsafe.Add(ref xc, 66);
                     acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 44); acc2 += v * Unsafe.Add(ref wc, 80); acc3 += v * Unsafe.Add(ref wc, 116);
                     xc = ref Unsafe.Add(ref xc, PlaneStride);
                     wc = ref Unsafe.Add(ref wc, 9);

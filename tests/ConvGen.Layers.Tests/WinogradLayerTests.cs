@@ -4,13 +4,14 @@ using Xunit;
 
 namespace ConvGen.Layers.Tests;
 
-// 3x3 stride-1 layers with at least 32 channels each side and a static size run Winograd F(4x4,3x3) on their vector
+// 3x3 stride-1 layers with at least 16 channels each side and a static size run Winograd F(4x4,3x3) on their vector
 // paths. These cover the edges of its tiling: outputs that are not multiples of 4, filter counts that are not
 // multiples of the GEMM tile, tile rows wider than one vector, no padding and padding 2.
 [ConvLayer(K = 3, P = 1, InChannels = 32, OutChannels = 40, InH = 13, InW = 21)] public partial class Winograd13x21 { }
 [ConvLayer(K = 3, InChannels = 32, OutChannels = 32, InH = 18, InW = 30, Bias = false)] public partial class WinogradNoPadding { }
 [ConvLayer(K = 3, P = 2, InChannels = 33, OutChannels = 35, InH = 9, InW = 40)] public partial class WinogradPad2 { }
 [ConvLayer(K = 3, P = 1, InChannels = 32, OutChannels = 48, InH = 6, InW = 70)] public partial class WinogradWideRows { }
+[ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 17, InH = 11, InW = 9)] public partial class WinogradFewChannels { }
 [ConvLayer(K = 3, P = 1, InChannels = 64, OutChannels = 64, InH = 56, InW = 56)] public partial class WinogradC64x56 { }
 
 public class WinogradLayerTests
@@ -21,6 +22,7 @@ public class WinogradLayerTests
         new object[] { new WinogradNoPadding() },
         new object[] { new WinogradPad2() },
         new object[] { new WinogradWideRows() },
+        new object[] { new WinogradFewChannels() },
         new object[] { new WinogradC64x56() },
     };
 

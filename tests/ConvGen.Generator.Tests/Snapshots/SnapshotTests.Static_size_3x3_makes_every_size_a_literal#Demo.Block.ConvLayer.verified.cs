@@ -13,7 +13,7 @@
 //   Vector512: 6 filter(s) x 2 row(s) x 2 vector(s) = 24 accumulators; for 12 filter(s) per group, OW = 28 = 2 vector(s) of 16, OH = 28; model efficiency 0.80
 //   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 4 vector(s) of 8, OH = 28; model efficiency 0.71
 //   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 7 vector(s) of 4, OH = 28; model efficiency 0.71
-//   Winograd F(4x4,3x3) not used: 4 -> 12 channels, below the 32 on each side where its transforms pay
+//   Winograd F(4x4,3x3) not used: 4 -> 12 channels, below the 16 on each side where its transforms pay
 //   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
@@ -36,7 +36,7 @@ namespace Demo
     ///   Vector512: 6 filter(s) x 2 row(s) x 2 vector(s) = 24 accumulators; for 12 filter(s) per group, OW = 28 = 2 vector(s) of 16, OH = 28; model efficiency 0.80
     ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 4 vector(s) of 8, OH = 28; model efficiency 0.71
     ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 12 filter(s) per group, OW = 28 = 7 vector(s) of 4, OH = 28; model efficiency 0.71
-    ///   Winograd F(4x4,3x3) not used: 4 -&gt; 12 channels, below the 32 on each side where its transforms pay
+    ///   Winograd F(4x4,3x3) not used: 4 -&gt; 12 channels, below the 16 on each side where its transforms pay
     ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>

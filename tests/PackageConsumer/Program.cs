@@ -7,6 +7,7 @@ Check(new AnyChannels(5, 7), new TensorShape(1, 5, 12, 9));
 Check(new AnyChannels(1, 2), new TensorShape(1, 1, 4, 4));
 Check(new Depthwise(), new TensorShape(1, 6, 10, 11));
 Check(new StaticSize(), new TensorShape(1, StaticSize.InputChannels, StaticSize.InH, StaticSize.InW));
+Check(new WinogradBody(), new TensorShape(2, WinogradBody.InputChannels, WinogradBody.InH, WinogradBody.InW));
 
 // Generated constants agree with the run-time shape arithmetic.
 TensorShape staticOut = new StaticSize().GetOutputShape(new TensorShape(1, 2, StaticSize.InH, StaticSize.InW));
@@ -72,3 +73,7 @@ public partial class Depthwise { }
 
 [ConvLayer(K = 5, P = 2, InChannels = 2, OutChannels = 3, InH = 20, InW = 24)]
 public partial class StaticSize { }
+
+// 3x3 stride 1 with enough channels and a static size: the generator picks Winograd F(4x4,3x3).
+[ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 24, InH = 14, InW = 18)]
+public partial class WinogradBody { }

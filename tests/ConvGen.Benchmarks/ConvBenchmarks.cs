@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 
@@ -9,8 +10,8 @@ public class ConvBenchmarks
 {
     private IConvLayer _specialized = null!;
     private IConvLayer _general = null!;
-    private float[] _input = null!;
-    private float[] _output = null!;
+    private ArraySegment<float> _input;
+    private ArraySegment<float> _output;
 
     [ParamsSource(nameof(Cases))]
     public BenchCase Case { get; set; } = null!;
@@ -24,10 +25,10 @@ public class ConvBenchmarks
         _specialized = Case.Specialized();
         _specialized.Threads = 1;
         _general = Case.General();
-        _input = new float[Case.Input.ElementCount];
-        _output = new float[_specialized.GetOutputShape(Case.Input).ElementCount];
+        _input = AlignedBuffer.Create(Case.Input.ElementCount);
+        _output = AlignedBuffer.Create(_specialized.GetOutputShape(Case.Input).ElementCount);
         var random = new System.Random(1);
-        for (int i = 0; i < _input.Length; i++)
+        for (int i = 0; i < _input.Count; i++)
         {
             _input[i] = (float)random.NextDouble();
         }

@@ -14,10 +14,16 @@ namespace ConvGen.Benchmarks;
 [ConvLayer(K = 3, P = 1, InChannels = 1, OutChannels = 1, InH = 512, InW = 512, Bias = false)] public partial class Edge3x3C1x512 { }
 [ConvLayer(K = 3, P = 1, Groups = 128, InChannels = 128, OutChannels = 128, InH = 56, InW = 56, Bias = false)] public partial class Dw3x3C128x56 { }
 [ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 16, InH = 32, InW = 32, Bias = false)] public partial class Small3x3C16x32 { }
+
+// The same 3x3 stride-1 layers with Winograd turned off: what Winograd buys, and how close the direct kernel gets
+// to peak on its own.
+[ConvLayer(K = 3, P = 1, InChannels = 64, OutChannels = 64, InH = 56, InW = 56, Bias = false, Winograd = false)] public partial class Std3x3C64Direct { }
+[ConvLayer(K = 3, P = 1, InChannels = 128, OutChannels = 128, InH = 28, InW = 28, Bias = false, Winograd = false)] public partial class Std3x3C128Direct { }
+[ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 16, InH = 32, InW = 32, Bias = false, Winograd = false)] public partial class Small3x3C16Direct { }
 #pragma warning restore CONV0051
 
 /// <summary>One benchmark case: the generated layer, the same geometry on the general kernel, and its input shape.</summary>
-public sealed record BenchCase(string Name, Func<IConvLayer> Specialized, TensorShape Input)
+public sealed record BenchCase(string Name, Func<IConvLayer> Specialized, TensorShape Input, Func<IConvLayer>? Direct = null)
 {
     public IConvLayer General() => Conv2d.Create(Specialized().Geometry with { StaticInH = 0, StaticInW = 0 });
 
@@ -37,15 +43,15 @@ public sealed record BenchCase(string Name, Func<IConvLayer> Specialized, Tensor
 
     public static IReadOnlyList<BenchCase> All { get; } = new[]
     {
-        new BenchCase("std3x3_c64_56", () => new Std3x3C64x56(), new TensorShape(1, 64, 56, 56)),
-        new BenchCase("std3x3_c128_28", () => new Std3x3C128x28(), new TensorShape(1, 128, 28, 28)),
+        new BenchCase("std3x3_c64_56", () => new Std3x3C64x56(), new TensorShape(1, 64, 56, 56), () => new Std3x3C64Direct()),
+        new BenchCase("std3x3_c128_28", () => new Std3x3C128x28(), new TensorShape(1, 128, 28, 28), () => new Std3x3C128Direct()),
         new BenchCase("large5x5_c32_56", () => new Large5x5C32x56(), new TensorShape(1, 32, 56, 56)),
         new BenchCase("mix1x1_c256_28", () => new Mix1x1C256x28(), new TensorShape(1, 256, 28, 28)),
         new BenchCase("down3x3_c64_56", () => new Down3x3C64x56(), new TensorShape(1, 64, 56, 56)),
         new BenchCase("stem3x3_c3_224", () => new Stem3x3C3x224(), new TensorShape(1, 3, 224, 224)),
         new BenchCase("edge3x3_c1_512", () => new Edge3x3C1x512(), new TensorShape(1, 1, 512, 512)),
         new BenchCase("dw3x3_c128_56", () => new Dw3x3C128x56(), new TensorShape(1, 128, 56, 56)),
-        new BenchCase("std3x3_c64_56_b8", () => new Std3x3C64x56(), new TensorShape(8, 64, 56, 56)),
-        new BenchCase("small3x3_c16_32", () => new Small3x3C16x32(), new TensorShape(1, 16, 32, 32)),
+        new BenchCase("std3x3_c64_56_b8", () => new Std3x3C64x56(), new TensorShape(8, 64, 56, 56), () => new Std3x3C64Direct()),
+        new BenchCase("small3x3_c16_32", () => new Small3x3C16x32(), new TensorShape(1, 16, 32, 32), () => new Small3x3C16Direct()),
     };
 }

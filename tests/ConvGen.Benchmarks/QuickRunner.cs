@@ -34,6 +34,10 @@ internal static class QuickRunner
             {
                 jobs.Add((c, t, "convgen", c.Specialized()));
                 jobs.Add((c, t, "convgen-general", c.General()));
+                if (c.Direct is not null)
+                {
+                    jobs.Add((c, t, "convgen-direct", c.Direct()));
+                }
             }
         }
 

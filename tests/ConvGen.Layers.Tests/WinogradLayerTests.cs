@@ -12,6 +12,7 @@ namespace ConvGen.Layers.Tests;
 [ConvLayer(K = 3, P = 2, InChannels = 33, OutChannels = 35, InH = 9, InW = 40)] public partial class WinogradPad2 { }
 [ConvLayer(K = 3, P = 1, InChannels = 32, OutChannels = 48, InH = 6, InW = 70)] public partial class WinogradWideRows { }
 [ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 17, InH = 11, InW = 9)] public partial class WinogradFewChannels { }
+[ConvLayer(K = 3, P = 1, InChannels = 32, OutChannels = 40, InH = 13, InW = 21, Winograd = false)] public partial class WinogradTurnedOff { }
 [ConvLayer(K = 3, P = 1, InChannels = 64, OutChannels = 64, InH = 56, InW = 56)] public partial class WinogradC64x56 { }
 
 public class WinogradLayerTests
@@ -23,6 +24,7 @@ public class WinogradLayerTests
         new object[] { new WinogradPad2() },
         new object[] { new WinogradWideRows() },
         new object[] { new WinogradFewChannels() },
+        new object[] { new WinogradTurnedOff() },
         new object[] { new WinogradC64x56() },
     };
 

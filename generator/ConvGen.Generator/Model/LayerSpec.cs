@@ -42,6 +42,9 @@ internal sealed record LayerSpec
     public IntArgument InW { get; init; }
     public bool Bias { get; init; } = true;
 
+    /// <summary>False when the attribute turns Winograd off (<c>Winograd = false</c>).</summary>
+    public bool AllowWinograd { get; init; } = true;
+
     /// <summary>Whether the Vector512 type exists in the consumer's framework (net8.0+).</summary>
     public bool HasVector512 { get; init; } = true;
 

@@ -20,7 +20,7 @@ internal static class LayerSpecParser
     public static LayerSpec Parse(INamedTypeSymbol type, AttributeData attribute, bool hasVector512)
     {
         var args = new Dictionary<string, IntArgument>();
-        bool bias = true;
+        bool bias = true, winograd = true;
         bool wellFormed = attribute.AttributeClass is { TypeKind: not TypeKind.Error } && attribute.ConstructorArguments.Length == 0;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
@@ -38,6 +38,9 @@ internal static class LayerSpecParser
                     break;
                 case bool b when named.Key == "Bias":
                     bias = b;
+                    break;
+                case bool b when named.Key == "Winograd":
+                    winograd = b;
                     break;
                 default:
                     wellFormed = false;
@@ -66,6 +69,7 @@ internal static class LayerSpecParser
             InChannels = Arg("InChannels"), OutChannels = Arg("OutChannels"),
             InH = Arg("InH"), InW = Arg("InW"),
             Bias = bias,
+            AllowWinograd = winograd,
             HasVector512 = hasVector512,
         };
     }

@@ -48,7 +48,7 @@ internal static class KernelPlanner
         string? whyNot = null;
         if (reason is null)
         {
-            winograd = WinogradPlanner.Choose(g, out whyNot);
+            winograd = WinogradPlanner.Choose(g, spec.AllowWinograd, out whyNot);
         }
 
         int[] widths = spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 };

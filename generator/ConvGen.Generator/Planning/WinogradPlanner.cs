@@ -29,11 +29,17 @@ internal static class WinogradPlanner
     private const int SharedBlockBytes = 1 << 20;
 
     /// <summary>Null when the direct kernel runs, with <paramref name="whyNot"/> saying why (or null if Winograd never applies).</summary>
-    public static WinogradPlan? Choose(LayerGeometry g, out string? whyNot)
+    public static WinogradPlan? Choose(LayerGeometry g, bool allowed, out string? whyNot)
     {
         whyNot = null;
         if (g.KernelH != 3 || g.KernelW != 3 || g.StrideH != 1 || g.StrideW != 1 || g.DilationH != 1 || g.DilationW != 1)
         {
+            return null;
+        }
+
+        if (!allowed)
+        {
+            whyNot = "Winograd F(4x4,3x3) not used: turned off by Winograd = false";
             return null;
         }
 

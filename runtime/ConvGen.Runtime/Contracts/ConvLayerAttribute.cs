@@ -55,6 +55,12 @@ public sealed class ConvLayerAttribute : Attribute
     /// <summary>Whether each filter has a bias (default true).</summary>
     public bool Bias { get; set; } = true;
 
+    /// <summary>
+    /// Whether a 3x3 stride-1 layer with enough channels and a static size may run Winograd F(4x4, 3x3) (default true).
+    /// False keeps the direct kernel, whose sums are the textbook ones; the generated header says which ran and why.
+    /// </summary>
+    public bool Winograd { get; set; } = true;
+
     /// <summary>Optional static input height: the output height becomes a constant and other heights are rejected.</summary>
     public int InH { get; set; }
     /// <summary>Optional static input width: the output width becomes a constant and other widths are rejected.</summary>

@@ -39,6 +39,7 @@ public class AlgorithmChoiceTests
         new object[] { "K = 3, P = 1, InChannels = 64, OutChannels = 64, InW = 28", "static channels and input size" },
         new object[] { "K = 3, P = 1, Groups = 2, InChannels = 64, OutChannels = 64, InH = 28, InW = 28", "grouped layers" },
         new object[] { "K = 3, InChannels = 64, OutChannels = 64, InH = 5, InW = 28", "output is smaller than one 4x4 tile" },
+        new object[] { "K = 3, P = 1, InChannels = 64, OutChannels = 64, InH = 28, InW = 28, Winograd = false", "turned off by Winograd = false" },
     };
 
     [Theory]

@@ -15,10 +15,11 @@ internal static class WinogradPlanner
     public const int MinChannels = 16;
 
     /// <summary>
-    /// Bytes of transformed input plus GEMM output one block may hold. Larger than one core's 2 MiB L2 on purpose:
-    /// V and M are touched one point at a time (tens of KB), while every block reads all 36 transformed weight
-    /// matrices (U, 36 * Cout * Cin floats: 2.4 MB at 128 channels), so fewer, larger blocks measured faster.
-    /// Threads cut the image into more blocks at run time when there are fewer blocks than threads.
+    /// Bytes of transformed input plus GEMM output one block may hold when the transformed weights (U, 36 * Cout * Cin
+    /// floats: 2.4 MB at 128 channels) do not fit in L2 beside an L2-sized block. Every block reads all of U, so then
+    /// fewer, larger blocks measured faster, even though V and M overflow L2 (they are touched one point, tens of KB,
+    /// at a time). When U fits, L2-sized blocks (<see cref="SharedBlockBytes"/>) measured about 8% faster at 64
+    /// channels. Threads cut the image into more blocks at run time when there are fewer blocks than threads.
     /// </summary>
     private const int BlockBytes = 4 << 20;
 
@@ -69,7 +70,8 @@ internal static class WinogradPlanner
 
         int tilesY = (int)((g.OutH + 3) / 4), tilesX = (int)((g.OutW + 3) / 4);
         long rowBytes = 36L * 4 * tilesX * (g.InChannels + g.OutChannels);
-        (int rows, int blocks) = Cut(tilesY, rowBytes, BlockBytes);
+        long weightBytes = 36L * 4 * g.InChannels * g.OutChannels;
+        (int rows, int blocks) = Cut(tilesY, rowBytes, weightBytes <= SharedBlockBytes ? SharedBlockBytes : BlockBytes);
         (int sharedRows, _) = Cut(tilesY, rowBytes, SharedBlockBytes);
         string why = string.Format(CultureInfo.InvariantCulture,
             "Winograd F(4x4,3x3): 3x3 stride 1 with {0} -> {1} channels, so 36 instead of 144 multiplies per 4x4 tile and channel pair; "

@@ -19,7 +19,8 @@ internal static class WinogradPlanner
     /// floats: 2.4 MB at 128 channels) do not fit in L2 beside an L2-sized block. Every block reads all of U, so then
     /// fewer, larger blocks measured faster, even though V and M overflow L2 (they are touched one point, tens of KB,
     /// at a time). When U fits, L2-sized blocks (<see cref="SharedBlockBytes"/>) measured about 4% faster at 64
-    /// channels (best of each of five alternating runs). Threads cut the image into more blocks at run time when there are fewer blocks than threads.
+    /// channels (best of each of five alternating runs). Threads cut the image into more blocks at run time when
+    /// there are fewer blocks than threads.
     /// </summary>
     private const int BlockBytes = 4 << 20;
 

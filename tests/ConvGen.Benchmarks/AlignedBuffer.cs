@@ -4,8 +4,8 @@ namespace ConvGen.Benchmarks;
 
 /// <summary>
 /// Float buffers that start on a 64-byte boundary, as the peers' tensors do (PyTorch and oneDNN allocate aligned
-/// memory). Where a plain array lands is up to the GC, and a layer that reads its input in place (1x1) then splits a
-/// cache line on every vector load: mix1x1 measured up to 1.5x slower on a misaligned input.
+/// memory), so that where the GC happens to place an array is not one more variable between runs. (One run measured
+/// mix1x1 1.5x slower on a misaligned input; a repeat measured it faster: the effect is not established.)
 /// </summary>
 internal static class AlignedBuffer
 {

@@ -67,9 +67,7 @@ internal static class WinogradEmitter
             w.Line("int blockRows = parts > 1 ? SharedBlockRows : BlockRows, blocks = (TY + blockRows - 1) / blockRows;");
             using (w.Block("if (s.N * blocks < parts)"))
             {
-                w.Line("int cut = Math.Min(TY, (parts + s.N - 1) / s.N);");
-                w.Line("blockRows = (TY + cut - 1) / cut;");
-                w.Line("blocks = (TY + blockRows - 1) / blockRows;");
+                w.Line("blocks = Math.Min(TY, (parts + s.N - 1) / s.N);");
             }
 
             w.Line("int items = s.N * blocks;");
@@ -79,8 +77,9 @@ internal static class WinogradEmitter
             w.Line("ref float u0 = ref MemoryMarshal.GetArrayDataReference(packed);");
             using (w.Block("for (; item < last; item++)"))
             {
-                w.Line("int n = item / blocks, ty0 = item % blocks * blockRows;");
-                w.Line("int rows = Math.Min(blockRows, TY - ty0), tiles = rows * TX;");
+                w.Line("// Blocks differ by at most one tile row, so that parts with equal item counts get equal work.");
+                w.Line("int n = item / blocks, block = item % blocks, ty0 = TY * block / blocks;");
+                w.Line("int rows = TY * (block + 1) / blocks - ty0, tiles = rows * TX;");
                 w.Line("ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);");
                 using (w.Block("for (int ic = 0; ic < Cin; ic++)"))
                 {

@@ -215,9 +215,7 @@ namespace ConvGen.Generated
             int blockRows = parts > 1 ? SharedBlockRows : BlockRows, blocks = (TY + blockRows - 1) / blockRows;
             if (s.N * blocks < parts)
             {
-                int cut = Math.Min(TY, (parts + s.N - 1) / s.N);
-                blockRows = (TY + cut - 1) / cut;
-                blocks = (TY + blockRows - 1) / blockRows;
+                blocks = Math.Min(TY, (parts + s.N - 1) / s.N);
             }
             int items = s.N * blocks;
             int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
@@ -226,8 +224,9 @@ namespace ConvGen.Generated
             ref float u0 = ref MemoryMarshal.GetArrayDataReference(packed);
             for (; item < last; item++)
             {
-                int n = item / blocks, ty0 = item % blocks * blockRows;
-                int rows = Math.Min(blockRows, TY - ty0), tiles = rows * TX;
+                // Blocks differ by at most one tile row, so that parts with equal item counts get equal work.
+                int n = item / blocks, block = item % blocks, ty0 = TY * block / blocks;
+                int rows = TY * (block + 1) / blocks - ty0, tiles = rows * TX;
                 ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
                 for (int ic = 0; ic < Cin; ic++)
                 {

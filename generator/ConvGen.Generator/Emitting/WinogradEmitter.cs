@@ -347,6 +347,7 @@ internal static class WinogradEmitter
     /// </summary>
     private static int PointStride(int floats) => floats / 16 % 2 == 0 ? floats + 16 : floats;
 
+    /// <summary>WinogradF43.PhaseLength, which stages what these loads read: the two must agree.</summary>
     private static int Phase(WinogradPlan p) => (p.TilesX + 16) / 16 * 16;
 
     /// <summary>A multiple of 64 floats, so V and M, which follow it in scratch, start on a cache line.</summary>

@@ -8,9 +8,9 @@ using System.Runtime.InteropServices;
 namespace ConvGen.Internal;
 
 /// <summary>
-/// The transforms of Winograd F(4x4, 3x3) (Lavin and Gray, interpolation points 0, ±1, ±2, ∞): each 4x4 output tile
-/// is computed from its 6x6 input tile with 36 multiplies per (filter, input channel) instead of 144. A generated
-/// kernel runs the 36 independent GEMMs (one per transformed point) between these transforms.
+/// What every generated Winograd F(4x4, 3x3) kernel shares (Lavin and Gray, interpolation points 0, ±1, ±2, ∞): each
+/// 4x4 output tile is computed from its 6x6 input tile with 36 multiplies per (filter, input channel) instead of 144,
+/// as 36 independent GEMMs (one per transformed point) between an input and an output transform.
 /// </summary>
 /// <remarks>
 /// <para>Tiles lie on a grid of <c>tilesX</c> columns; a block of whole tile rows is flattened, so tile
@@ -36,10 +36,8 @@ public static class WinogradF43
     /// Floats per staged column phase of one padded row: every tile column plus the one to its right, rounded up to
     /// whole vectors of 16 so that staging splits whole vectors and no transform load leaves the row.
     /// </summary>
+    /// <remarks>The generator bakes the same formula into each kernel's loads; the Winograd layer tests fail if they part.</remarks>
     public static int PhaseLength(int tilesX) => RoundUp(tilesX + 1, MaxLanes);
-
-    /// <summary>Floats per transformed row of a block of <paramref name="tiles"/> tiles, including room for vector overrun.</summary>
-    public static int BlockStride(int tiles) => RoundUp(tiles, MaxLanes) + MaxLanes;
 
     /// <summary>Floats <see cref="Stage"/> needs for a block of <paramref name="tileRows"/> tile rows.</summary>
     public static int StagedLength(int tileRows, int tilesX) => (4 * tileRows + 3) * 4 * PhaseLength(tilesX);
@@ -54,8 +52,8 @@ public static class WinogradF43
     /// </summary>
     /// <remarks>
     /// Comparing against a copy rather than tracking writes is what makes "writes to Weights are honored by the next
-    /// Forward" hold even for a span obtained before an earlier call; the comparison reads the weights once, a few
-    /// microseconds next to the convolution.
+    /// Forward" hold even for a span obtained before an earlier call. The comparison reads the weights and the copy:
+    /// about 55 microseconds at 128x128 channels, some 6% of that layer's Forward.
     /// </remarks>
     public static float[] Pack(float[] weights, int outChannels, int inChannels, int filters, ref float[]? packed, ref float[]? source)
     {

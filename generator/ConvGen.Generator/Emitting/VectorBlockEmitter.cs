@@ -106,7 +106,7 @@ internal static class VectorBlockEmitter
         int lanes = t.Lanes;
         string v = $"Vector{t.Bits}";
         string vf = $"Vector{t.Bits}<float>";
-        w.Line($"/// <summary>{t.Filters} filter(s) over output columns col0..col1-1 of every row, {t.Rows} output row(s) x {t.Vectors} vector(s) of {lanes} pixels at a time ({t.Accumulators} accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>");
+        w.Line($"/// <summary>{t.Filters} filter(s) over output rows row0..row1-1 and columns col0..col1-1, {t.Rows} output row(s) x {t.Vectors} vector(s) of {lanes} pixels at a time ({t.Accumulators} accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.Block($"private static void {BlockName(t)}({Params(dims)})"))
         {

@@ -234,7 +234,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 4 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F1R4V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -541,7 +541,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 6 vector(s) of 16 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F1R1V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -667,7 +667,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 4 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F1R4V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -974,7 +974,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F1R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -1100,7 +1100,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 4 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F1R4V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -1407,7 +1407,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>1 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F1R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {

@@ -240,7 +240,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -309,7 +309,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -374,7 +374,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {
@@ -439,7 +439,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>2 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
         {

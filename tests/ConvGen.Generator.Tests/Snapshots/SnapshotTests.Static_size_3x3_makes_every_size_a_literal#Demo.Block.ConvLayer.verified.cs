@@ -244,7 +244,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 2 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 2 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F6R2V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
         {
@@ -543,7 +543,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
         {
@@ -724,7 +724,7 @@ namespace ConvGen.Generated
             }
         }
 
-        /// <summary>6 filter(s) over output columns col0..col1-1 of every row, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
         {

@@ -2,6 +2,7 @@ using System.Linq;
 using ConvGen.Generator.Helpers;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Planning;
+using ConvGen.Generator.Shared;
 
 namespace ConvGen.Generator.Emitting;
 
@@ -338,20 +339,13 @@ internal static class WinogradEmitter
         w.Line();
     }
 
-    private static int BlockStride(int tiles) => (tiles + 15) / 16 * 16 + 16;
+    private static int BlockStride(int tiles) => WinogradLayout.BlockStride(tiles);
 
-    /// <summary>
-    /// Floats between consecutive points of V or M. The 36 points of one tile are read or written together; a stride
-    /// of an even number of cache lines (a whole number of pages in the worst case) sends them all to a few L1 sets,
-    /// which hold 12 lines each. An odd number of lines spreads 36 points over 36 sets.
-    /// </summary>
-    private static int PointStride(int floats) => floats / 16 % 2 == 0 ? floats + 16 : floats;
+    private static int PointStride(int floats) => WinogradLayout.PointStride(floats);
 
-    /// <summary>WinogradF43.PhaseLength, which stages what these loads read: the two must agree.</summary>
-    private static int Phase(WinogradPlan p) => (p.TilesX + 16) / 16 * 16;
+    private static int Phase(WinogradPlan p) => WinogradLayout.PhaseLength(p.TilesX);
 
-    /// <summary>A multiple of 64 floats, so V and M, which follow it in scratch, start on a cache line.</summary>
-    private static int Staged(WinogradPlan p) => (4 * p.BlockRows + 3) * 4 * Phase(p);
+    private static int Staged(WinogradPlan p) => WinogradLayout.StagedLength(p.BlockRows, p.TilesX);
 
-    private static int Padded(int channels, int filters) => (channels + filters - 1) / filters * filters;
+    private static int Padded(int channels, int filters) => WinogradLayout.PaddedFilters(channels, filters);
 }

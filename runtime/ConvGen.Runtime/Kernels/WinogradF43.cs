@@ -29,21 +29,14 @@ public static class WinogradF43
     /// <summary>Transformed points per tile: 6x6.</summary>
     public const int Points = 36;
 
-    /// <summary>Lanes every row is padded to, so any vector width up to Vector512 reads whole vectors.</summary>
-    private const int MaxLanes = 16;
+    /// <inheritdoc cref="WinogradLayout.PhaseLength"/>
+    public static int PhaseLength(int tilesX) => WinogradLayout.PhaseLength(tilesX);
 
-    /// <summary>
-    /// Floats per staged column phase of one padded row: every tile column plus the one to its right, rounded up to
-    /// whole vectors of 16 so that staging splits whole vectors and no transform load leaves the row.
-    /// </summary>
-    /// <remarks>The generator bakes the same formula into each kernel's loads; the Winograd layer tests fail if they part.</remarks>
-    public static int PhaseLength(int tilesX) => RoundUp(tilesX + 1, MaxLanes);
+    /// <inheritdoc cref="WinogradLayout.StagedLength"/>
+    public static int StagedLength(int tileRows, int tilesX) => WinogradLayout.StagedLength(tileRows, tilesX);
 
-    /// <summary>Floats <see cref="Stage"/> needs for a block of <paramref name="tileRows"/> tile rows.</summary>
-    public static int StagedLength(int tileRows, int tilesX) => (4 * tileRows + 3) * 4 * PhaseLength(tilesX);
-
-    /// <summary>Output channels padded to a whole number of GEMM tiles of <paramref name="filters"/>.</summary>
-    public static int PaddedFilters(int outChannels, int filters) => RoundUp(outChannels, filters);
+    /// <inheritdoc cref="WinogradLayout.PaddedFilters"/>
+    public static int PaddedFilters(int outChannels, int filters) => WinogradLayout.PaddedFilters(outChannels, filters);
 
     /// <summary>
     /// The transformed weights for <paramref name="weights"/> (OIHW, 3x3), computed again only when the weights differ from
@@ -338,5 +331,4 @@ public static class WinogradF43
         }
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

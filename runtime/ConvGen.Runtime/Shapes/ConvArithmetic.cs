@@ -76,6 +76,40 @@ static class ConvArithmetic
         return field;
     }
 
+    /// <summary>
+    /// Output size of a transposed convolution along one axis: (in − 1)·S − padBegin − padEnd + D·(K − 1) + outputPad + 1.
+    /// </summary>
+    public static long TransposedOutputSize(int input, int kernel, int padBegin, int padEnd, int stride, int dilation, int outputPad)
+        => ((long)input - 1) * stride - padBegin - padEnd + DilatedKernel(kernel, dilation) + outputPad;
+
+    /// <summary>
+    /// Total 'same' padding of one axis: what makes the output ceil(in / S) for a convolution, or in·S for a transposed
+    /// one. Never negative for a convolution (a kernel smaller than the stride skips inputs instead); negative for a
+    /// transposed layer whose dilated kernel plus output padding is shorter than its stride, which cannot reach in·S.
+    /// </summary>
+    public static long SameTotalPadding(int input, int kernel, int stride, int dilation, bool transposed, int outputPad = 0)
+    {
+        if (transposed)
+        {
+            return ((long)input - 1) * stride + DilatedKernel(kernel, dilation) + outputPad - (long)input * stride;
+        }
+
+        long output = ((long)input + stride - 1) / stride;
+        long total = (output - 1) * stride + DilatedKernel(kernel, dilation) - input;
+        return total > 0 ? total : 0;
+    }
+
+    /// <summary>
+    /// Splits a 'same' total padding into begin and end: an odd pixel goes at the end (SAME_UPPER, TensorFlow, Keras)
+    /// unless <paramref name="lower"/>. Transposed layers split the same way (the ONNX reference's ConvTranspose
+    /// SAME_UPPER crops the last row of the full output, not the first).
+    /// </summary>
+    public static (long Begin, long End) SplitSamePadding(long total, bool lower)
+    {
+        long small = total / 2, large = total - small;
+        return lower ? (large, small) : (small, large);
+    }
+
     /// <summary>Floor division for a positive divisor (C# division truncates toward zero).</summary>
     public static long FloorDiv(long numerator, long divisor)
     {

@@ -234,6 +234,14 @@ public readonly record struct ConvGeometry
             throw new ArgumentOutOfRangeException(nameof(Kind), Kind, Format("Kind = {0} is not a ConvKind.", (int)Kind));
         }
 
+        if (PaddingRule is < PaddingRule.Explicit or > PaddingRule.Valid
+            || PaddingMode is < PaddingMode.Zeros or > PaddingMode.Circular
+            || Activation is < Activation.None or > Activation.SiLU)
+        {
+            throw new ArgumentException(Format("PaddingRule = {0}, PaddingMode = {1}, Activation = {2}: a value is outside its enum.",
+                (int)PaddingRule, (int)PaddingMode, (int)Activation));
+        }
+
         Require(InChannels > 0, nameof(InChannels), InChannels, "must be positive");
         Require(OutChannels > 0, nameof(OutChannels), OutChannels, "must be positive");
         Require(Groups > 0, nameof(Groups), Groups, "must be positive");
@@ -254,7 +262,8 @@ public readonly record struct ConvGeometry
             Require(k > 0, "Kernel" + axis, k, "must be positive");
             Require(s > 0, "Stride" + axis, s, "must be positive");
             Require(d > 0, "Dilation" + axis, d, "must be positive");
-            Require(pb >= 0, BeginPadName(axis), pb, "must not be negative");
+            // Symmetric padding was most likely written as PadH/PadW/PadD: name it so.
+            Require(pb >= 0, pb == pe ? "Pad" + axis : BeginPadName(axis), pb, "must not be negative");
             Require(pe >= 0, EndPadName(axis), pe, "must not be negative");
             Require(size >= 0, "StaticIn" + axis, size, "must not be negative (0 means any size)");
             Require(op >= 0, "OutputPad" + axis, op, "must not be negative");

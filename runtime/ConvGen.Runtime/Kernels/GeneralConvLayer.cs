@@ -1,0 +1,112 @@
+using System;
+using ConvGen.Internal;
+
+namespace ConvGen;
+
+/// <summary>
+/// An <see cref="IConvLayer"/> of any kind and dimension over the general (run-time geometry) kernels; made by the
+/// factories (<see cref="Conv2d"/>, <see cref="Conv1d"/>, <see cref="Conv3d"/>, <see cref="ConvTranspose"/>,
+/// <see cref="SeparableConv2d"/>).
+/// </summary>
+internal sealed class GeneralConvLayer : IConvLayer
+{
+    [ThreadStatic]
+    private static float[]? t_intermediate;
+
+    private readonly ConvGeometry _geometry;
+    private readonly string _name;
+    private readonly float[] _weights;
+    private readonly float[] _bias;
+
+    /// <summary>Transposed layers: the weights rewritten for the equivalent convolution, refreshed every Forward.</summary>
+    private readonly float[] _converted;
+
+    public GeneralConvLayer(ConvGeometry geometry, string name)
+    {
+        geometry.Validate();
+        _geometry = geometry;
+        _name = name;
+        _weights = new float[geometry.WeightCount];
+        _bias = geometry.HasBias ? new float[geometry.OutChannels] : Array.Empty<float>();
+        _converted = geometry.Kind == ConvKind.Transposed ? new float[geometry.WeightCount] : Array.Empty<float>();
+    }
+
+    public int InChannels => _geometry.InChannels;
+
+    public int OutChannels => _geometry.OutChannels;
+
+    public ConvGeometry Geometry => _geometry;
+
+    public Span<float> Weights => _weights;
+
+    public Span<float> Bias => _bias;
+
+    /// <summary>Accepted for the interface; the general kernel runs on the calling thread.</summary>
+    public int Threads { get; set; }
+
+    public TensorShape GetOutputShape(TensorShape input) => LayerGuard.OutputShape(_geometry, input, _name);
+
+    public void Forward(ReadOnlySpan<float> input, TensorShape inputShape, Span<float> output)
+    {
+        TensorShape outputShape = LayerGuard.CheckForward(_geometry, input.Length, inputShape, output.Length, _name);
+        switch (_geometry.Kind)
+        {
+            case ConvKind.Transposed:
+                // Converting costs one pass over the weights per call, and honours writes through Weights at once.
+                GeneralConvTransposeKernel.ConvertWeights(_geometry, _weights, _converted);
+                GeneralConvTransposeKernel.Run(_geometry, input, inputShape, _converted, _bias, output, outputShape);
+                break;
+            case ConvKind.Separable:
+                RunSeparable(_geometry, input, inputShape, _weights, _bias, output, outputShape);
+                break;
+            default:
+                GeneralConvKernel.Run(_geometry, input, inputShape, _weights, _bias, output, outputShape);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Depthwise then pointwise through a per-thread intermediate of one image at a time: the general path keeps it
+    /// simple; generated separable layers never hold more than a band of rows of it.
+    /// </summary>
+    internal static void RunSeparable(in ConvGeometry g, ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> weights,
+        ReadOnlySpan<float> bias, Span<float> output, TensorShape o)
+    {
+        (ConvGeometry depthwise, ConvGeometry pointwise) = SeparableHalves(g);
+        TensorShape image = s with { N = 1 };
+        TensorShape mid = LayerGuard.OutputShape(depthwise, image, nameof(SeparableConv2d));
+        int midLength = (int)mid.ElementCount;
+        float[] buffer = t_intermediate is { } b && b.Length >= midLength ? b : (t_intermediate = new float[midLength]);
+        Span<float> intermediate = buffer.AsSpan(0, midLength);
+        ReadOnlySpan<float> dw = weights.Slice(0, g.DepthwiseWeightCount), pw = weights.Slice(g.DepthwiseWeightCount);
+        int inImage = (int)image.ElementCount, outImage = (int)(o.C * o.SpatialSize);
+        TensorShape outImageShape = o with { N = 1 };
+        for (int n = 0; n < s.N; n++)
+        {
+            GeneralConvKernel.Run(depthwise, input.Slice(n * inImage, inImage), image, dw, ReadOnlySpan<float>.Empty, intermediate, mid);
+            GeneralConvKernel.Run(pointwise, intermediate, mid, pw, bias, output.Slice(n * outImage, outImage), outImageShape);
+        }
+    }
+
+    /// <summary>The depthwise (groups = Cin, Cin·M outputs, no bias) and pointwise (1×1, bias, activation) layers of a separable one.</summary>
+    internal static (ConvGeometry Depthwise, ConvGeometry Pointwise) SeparableHalves(in ConvGeometry g)
+    {
+        ConvGeometry depthwise = g with
+        {
+            Kind = ConvKind.Convolution,
+            OutChannels = g.DepthwiseChannels,
+            Groups = g.InChannels,
+            DepthMultiplier = 1,
+            HasBias = false,
+            Activation = Activation.None,
+        };
+        ConvGeometry pointwise = new ConvGeometry(g.DepthwiseChannels, g.OutChannels, 1, 1, HasBias: g.HasBias) with
+        {
+            Dimensions = g.Dimensions,
+            KernelH = 1,
+            Activation = g.Activation,
+            NegativeSlope = g.NegativeSlope,
+        };
+        return (depthwise, pointwise);
+    }
+}

@@ -11,8 +11,8 @@ namespace ConvGen.Runtime.Tests;
 public class ReferenceArgumentConformanceTests
 {
     [Theory]
-    // Convolution 1-D: 5·(4/2)·3 = 30.
-    [InlineData("conv1d", 29, 30)]
+    // Convolution 1-D [Cout, Cin/G, 3]: 6·(4/2)·3 = 36.
+    [InlineData("conv1d", 35, 36)]
     // Transposed 3-D [Cin, Cout/G, 2, 2, 2]: 4·(6/2)·8 = 96.
     [InlineData("transposed3d", 97, 96)]
     // Separable: depthwise 3·2·9 = 54, then pointwise 5·6 = 30; the depthwise part alone is not enough.
@@ -47,7 +47,8 @@ public class ReferenceArgumentConformanceTests
     [Fact]
     public void Conv2d_entry_runs_other_kinds_as_run_does()
     {
-        // 1-D transposed, one input channel, weights [1, 1, 2] = (1, 10), stride 2: x0 lands on 0-1, x1 on 2-3.
+        // 1-D transposed, one channel, weights [1, 1, 2] = (1, 10), stride 2, bias 0.5: x0 = 3 writes outputs 0 and 1,
+        // x1 = 4 writes outputs 2 and 3.
         ConvGeometry g = ConvGeometry.ConvTranspose(1, 1, 1, 2, stride: 2);
         var output = new float[4];
 
@@ -57,35 +58,35 @@ public class ReferenceArgumentConformanceTests
     }
 
     [Theory]
-    [InlineData(Activation.None, -2.5, -2.5)]
-    [InlineData(Activation.ReLU, -2.5, 0)]
-    [InlineData(Activation.ReLU, 2.5, 2.5)]
-    [InlineData(Activation.ReLU6, 7.25, 6)]
-    [InlineData(Activation.ReLU6, 5.5, 5.5)]
-    [InlineData(Activation.ReLU6, -1, 0)]
-    [InlineData(Activation.LeakyReLU, -2, -0.5)] // slope 0.25 below
-    [InlineData(Activation.LeakyReLU, 3, 3)]
-    [InlineData(Activation.Sigmoid, 0, 0.5)]
-    [InlineData(Activation.Sigmoid, -1000, 0)] // exp overflows to infinity; the limit, not NaN
-    [InlineData(Activation.Tanh, 0, 0)]
-    [InlineData(Activation.SiLU, 0, 0)]
-    [InlineData(Activation.SiLU, -1000, 0)]
+    [InlineData(Activation.None, -2.5, -2.5f)]
+    [InlineData(Activation.ReLU, -2.5, 0f)]
+    [InlineData(Activation.ReLU, 2.5, 2.5f)]
+    [InlineData(Activation.ReLU6, 7.25, 6f)]
+    [InlineData(Activation.ReLU6, 5.5, 5.5f)]
+    [InlineData(Activation.ReLU6, -1, 0f)]
+    [InlineData(Activation.LeakyReLU, -2, -0.5f)] // the slope passed below is 0.25
+    [InlineData(Activation.LeakyReLU, 3, 3f)]
+    [InlineData(Activation.Sigmoid, 0, 0.5f)]
+    [InlineData(Activation.Sigmoid, -1000, 0f)] // exp(1000) overflows to infinity: the limit 0, not NaN
+    [InlineData(Activation.Tanh, 0, 0f)]
+    [InlineData(Activation.SiLU, 0, 0f)]
+    [InlineData(Activation.SiLU, -1000, 0f)]
     public void Activate_follows_the_documented_formula_at_easy_points(Activation kind, double x, float expected)
         => Assert.Equal(expected, ConvReference.Activate(kind, 0.25f, x));
 
     [Fact]
     public void Activate_matches_the_closed_forms_at_one()
     {
-        // sigmoid(1) = e / (1 + e), tanh(1) = (e² − 1) / (e² + 1), silu(1) = sigmoid(1).
+        // sigmoid(1) = e / (1 + e), tanh(1) = (e² − 1) / (e² + 1), silu(1) = 1 · sigmoid(1).
         double e = Math.E;
-        Assert.Equal((float)(e / (1 + e)), ConvReference.Activate(Activation.Sigmoid, 0.01f, 1));
-        Assert.Equal((float)((e * e - 1) / (e * e + 1)), ConvReference.Activate(Activation.Tanh, 0.01f, 1));
-        Assert.Equal((float)(e / (1 + e)), ConvReference.Activate(Activation.SiLU, 0.01f, 1));
+        Assert.Equal((float)(e / (1 + e)), ConvReference.Activate(Activation.Sigmoid, 0.01f, 1), 1e-7f);
+        Assert.Equal((float)((e * e - 1) / (e * e + 1)), ConvReference.Activate(Activation.Tanh, 0.01f, 1), 1e-7f);
+        Assert.Equal((float)(e / (1 + e)), ConvReference.Activate(Activation.SiLU, 0.01f, 1), 1e-7f);
     }
 
-    private static (ConvGeometry, TensorShape) Layer(string kind) => kind switch
+    private static (ConvGeometry Geometry, TensorShape Shape) Layer(string kind) => kind switch
     {
-        "conv1d" => (ConvGeometry.Conv1d(4, 5, 3, groups: 2), new TensorShape(1, 4, 6)),
+        "conv1d" => (ConvGeometry.Conv1d(4, 6, 3, groups: 2), new TensorShape(1, 4, 6)),
         "transposed3d" => (ConvGeometry.ConvTranspose(3, 4, 6, 2, groups: 2), new TensorShape(1, 4, 2, 2, 2)),
         _ => (ConvGeometry.SeparableConv2d(3, 5, 3, depthMultiplier: 2), new TensorShape(1, 3, 4, 4)),
     };

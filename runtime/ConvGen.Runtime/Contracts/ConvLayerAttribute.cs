@@ -13,7 +13,7 @@ namespace ConvGen;
 /// The one-sided pads (<see cref="PadTop"/>, <see cref="PadBottom"/>, <see cref="PadLeft"/>, <see cref="PadRight"/>)
 /// override <see cref="Ph"/>, <see cref="Pw"/> and <see cref="P"/> for their side. Channels, bias, padding rule and
 /// mode, and activation come from <see cref="ConvLayerAttributeBase"/>.
-/// When <see cref="InChannels"/> and <see cref="OutChannels"/> are given the class gets a parameterless
+/// When <see cref="ConvLayerAttributeBase.InChannels"/> and <see cref="ConvLayerAttributeBase.OutChannels"/> are given the class gets a parameterless
 /// constructor; otherwise it gets a constructor <c>(int inChannels, int outChannels)</c>.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]

@@ -11,7 +11,8 @@ using Microsoft.CodeAnalysis.Text;
 namespace ConvGen.Generator;
 
 /// <summary>
-/// Emits, for every class marked <c>[ConvLayer(...)]</c>, an <c>IConvLayer</c> implementation with a kernel
+/// Emits, for every class marked with a ConvGen layer attribute (<c>[ConvLayer(...)]</c>, <c>[Conv1dLayer(...)]</c>, ...)
+/// whose geometry the emitter supports (<see cref="EmitterSupport"/>), an <c>IConvLayer</c> implementation with a kernel
 /// specialized to that geometry. Diagnostics come from <see cref="Diagnostics.ConvLayerAnalyzer"/>; the generator only
 /// stays silent for layers the analyzer rejects.
 /// </summary>
@@ -26,11 +27,21 @@ public sealed class ConvLayerGenerator : IIncrementalGenerator
             .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512`1") is not null)
             .WithTrackingName(TrackingNames.Facts);
 
+        // One pipeline per layer attribute, each with the same steps and tracking names. They stay separate down to the
+        // output (no Collect), so editing one layer never re-runs another's steps.
+        foreach (LayerSpecParser.LayerAttribute attribute in LayerSpecParser.Attributes)
+        {
+            Register(context, attribute.MetadataName, hasVector512);
+        }
+    }
+
+    private static void Register(IncrementalGeneratorInitializationContext context, string metadataName, IncrementalValueProvider<bool> hasVector512)
+    {
         // The transform reads only the symbol and its attribute and returns primitives: nothing that pins a
         // Compilation survives past it.
         IncrementalValuesProvider<LayerSpec> specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                LayerSpecParser.AttributeMetadataName,
+                metadataName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 transform: static (ctx, _) => ctx.TargetSymbol is INamedTypeSymbol type && ctx.Attributes.Length == 1
                     ? LayerSpecParser.Parse(type, ctx.Attributes[0], hasVector512: true)
@@ -43,7 +54,7 @@ public sealed class ConvLayerGenerator : IIncrementalGenerator
         IncrementalValuesProvider<KernelPlan> plans = specs
             .Combine(hasVector512)
             .Select(static (x, _) => x.Left with { HasVector512 = x.Right })
-            .Where(static s => s.IsWellFormed && !LayerValidator.HasErrors(LayerValidator.Validate(s)))
+            .Where(static s => s.IsWellFormed && !LayerValidator.HasErrors(LayerValidator.Validate(s)) && EmitterSupport.IsSupported(s.Resolve()))
             .Select(static (s, _) => KernelPlanner.Plan(s))
             .WithTrackingName(TrackingNames.Plan);
 

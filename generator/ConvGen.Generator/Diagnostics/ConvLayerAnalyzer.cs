@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using ConvGen.Generator.Emitting;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Parsing;
 using ConvGen.Generator.Planning;
@@ -13,7 +14,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ConvGen.Generator.Diagnostics;
 
 /// <summary>
-/// Reports every problem <see cref="LayerValidator"/> finds in a <c>[ConvLayer]</c> class, on the attribute argument
+/// Reports every problem <see cref="LayerValidator"/> finds in a class with a ConvGen layer attribute (all seven:
+/// <see cref="LayerSpecParser.Attributes"/>), on the attribute argument
 /// that causes it (or the class name), and tells when a valid layer falls back to the general kernel. The generator
 /// runs the same parser and validator, so it emits code exactly for the layers this analyzer reports no error on.
 /// </summary>
@@ -28,21 +30,29 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(static start =>
         {
-            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(LayerSpecParser.AttributeMetadataName);
-            if (attributeType is null)
+            var attributeTypes = new List<INamedTypeSymbol>();
+            foreach (LayerSpecParser.LayerAttribute attribute in LayerSpecParser.Attributes)
             {
-                // ConvGen is not referenced: nothing can carry the attribute.
+                if (start.Compilation.GetTypeByMetadataName(attribute.MetadataName) is { } found)
+                {
+                    attributeTypes.Add(found);
+                }
+            }
+
+            if (attributeTypes.Count == 0)
+            {
+                // ConvGen is not referenced: nothing can carry the attributes.
                 return;
             }
 
             bool hasVector512 = start.Compilation.GetTypeByMetadataName("System.Runtime.Intrinsics.Vector512`1") is not null;
             start.RegisterSymbolAction(
-                symbolContext => AnalyzeType(symbolContext, attributeType, hasVector512),
+                symbolContext => AnalyzeType(symbolContext, attributeTypes, hasVector512),
                 SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, bool hasVector512)
+    private static void AnalyzeType(SymbolAnalysisContext context, List<INamedTypeSymbol> attributeTypes, bool hasVector512)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -51,7 +61,7 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
 
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            if (!attributeTypes.Any(t => SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, t)))
             {
                 continue;
             }
@@ -81,8 +91,9 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.Get(problem.Id), location, problem.MessageArgs.Cast<object>().ToArray()));
         }
 
-        if (LayerValidator.HasErrors(problems))
+        if (LayerValidator.HasErrors(problems) || !EmitterSupport.IsSupported(spec.Resolve()))
         {
+            // The general-kernel note is about generated code, which unsupported geometries do not get yet.
             return;
         }
 

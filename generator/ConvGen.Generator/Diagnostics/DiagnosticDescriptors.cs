@@ -38,7 +38,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor KernelSizeMissing = Error(DiagnosticIds.KernelSizeMissing, Usage,
         "Kernel size is missing",
-        "Layer '{0}' has no kernel {1}: write K, or both Kh and Kw");
+        "Layer '{0}' has no kernel {1}: write {2}");
 
     public static readonly DiagnosticDescriptor StrideInvalid = Error(DiagnosticIds.StrideInvalid, Usage,
         "Stride must be at least 1",
@@ -58,7 +58,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor GroupsNotDividing = Error(DiagnosticIds.GroupsNotDividing, Usage,
         "Groups must divide the channel counts",
-        "Groups = {0} for layer '{1}' does not divide {2} = {3} ({3} mod {0} = {4})");
+        "Groups = {0} for layer '{1}' does not divide {2} = {3} ({3} mod {0} = {4}){5}");
 
     public static readonly DiagnosticDescriptor ChannelsInvalid = Error(DiagnosticIds.ChannelsInvalid, Usage,
         "Channel count must be at least 1",
@@ -80,21 +80,80 @@ internal static class DiagnosticDescriptors
         "Layer is too large",
         "Layer '{0}' is too large: {1} = {2} exceeds 2147483647 (2^31 - 1), the most elements a .NET span or array can index");
 
+    public static readonly DiagnosticDescriptor MultipleLayerAttributes = Error(DiagnosticIds.MultipleLayerAttributes, Usage,
+        "A class can carry only one ConvGen layer attribute",
+        "Class '{0}' carries [{1}] and also [{2}]: a class is one layer, so keep exactly one ConvGen layer attribute");
+
+    public static readonly DiagnosticDescriptor PaddingRuleWithPads = Error(DiagnosticIds.PaddingRuleWithPads, Usage,
+        "Padding rule decides the pads, so pads cannot also be written",
+        "Layer '{0}' has Padding = {1}, which decides the pads itself, but also writes {2} = {3}: remove {2}, or remove Padding to use the written pads");
+
+    public static readonly DiagnosticDescriptor OutputPaddingNegative = Error(DiagnosticIds.OutputPaddingNegative, Usage,
+        "Output padding must not be negative",
+        "Output padding {0} = {1} for layer '{2}': output padding must not be negative");
+
+    public static readonly DiagnosticDescriptor OutputPaddingTooLarge = Error(DiagnosticIds.OutputPaddingTooLarge, Usage,
+        "Output padding must be smaller than the stride or the dilation",
+        "{0} = {1} must be smaller than stride {2} or dilation {3} (layer '{4}', {5}): larger output padding adds {6} that no input reaches, which PyTorch and ONNX reject");
+
+    public static readonly DiagnosticDescriptor PaddingModeOnTransposed = Error(DiagnosticIds.PaddingModeOnTransposed, Usage,
+        "Transposed layers pad with zeros only",
+        "Layer '{0}' ([{1}]) has PaddingMode = {2}: a transposed layer crops its output instead of padding its input, so only PaddingMode = Zeros exists (as in PyTorch)");
+
+    public static readonly DiagnosticDescriptor DepthMultiplierInvalid = Error(DiagnosticIds.DepthMultiplierInvalid, Usage,
+        "Depth multiplier must be at least 1",
+        "DepthMultiplier = {0} for layer '{1}': the depth multiplier (depthwise outputs per input channel) must be at least 1");
+
+    public static readonly DiagnosticDescriptor NegativeSlopeIgnored = Warning(DiagnosticIds.NegativeSlopeIgnored, Usage,
+        "NegativeSlope only applies to LeakyReLU",
+        "Layer '{0}' sets NegativeSlope = {1} but its activation is {2}: the slope only applies to Activation = LeakyReLU and is ignored");
+
+    public static readonly DiagnosticDescriptor NegativeSlopeNotFinite = Error(DiagnosticIds.NegativeSlopeNotFinite, Usage,
+        "NegativeSlope must be a finite number",
+        "NegativeSlope = {0} for layer '{1}' is not a finite number");
+
+    public static readonly DiagnosticDescriptor EnumValueInvalid = Error(DiagnosticIds.EnumValueInvalid, Usage,
+        "Argument is not a defined enum value",
+        "{0} = {1} for layer '{2}' is not a defined {3} value: use one of {4}");
+
     public static readonly DiagnosticDescriptor OutputSizeNotPositive = Error(DiagnosticIds.OutputSizeNotPositive, Shape,
         "Output size is not positive for the static input size",
-        "Layer '{0}' has output {1} {2} for input {1} {3}: floor(({3} + 2*{4} - {5}*({6}-1) - 1) / {7}) + 1 = {2}; the padded input {8} is smaller than the dilated kernel {9}");
+        "Layer '{0}' has output {1} {2} for input {1} {3}: floor(({3} + {4} - {5}*({6}-1) - 1) / {7}) + 1 = {2}; the padded input {8} is smaller than the dilated kernel {9}");
 
     public static readonly DiagnosticDescriptor InputNeverRead = Warning(DiagnosticIds.InputNeverRead, Shape,
         "Stride leaves input rows or columns unread",
-        "Layer '{0}' never reads the last {1} input {2}(s): ({3} + 2*{4} - {5}*({6}-1) - 1) mod {7} = {8} position(s) lie past the last window and {4} of them are padding");
+        "Layer '{0}' never reads the last {1} input {2}(s): ({3} + {4} - {5}*({6}-1) - 1) mod {7} = {8} position(s) lie past the last window and {9} of them are padding");
 
     public static readonly DiagnosticDescriptor PaddingOnlyOutputs = Warning(DiagnosticIds.PaddingOnlyOutputs, Shape,
         "Padding is at least the dilated kernel size",
-        "Layer '{0}' pads {1} = {2}, at least its dilated kernel {3} = {4}: the first {5} output {6}(s) at each edge see only padding");
+        "Layer '{0}' pads {1} = {2}, at least its dilated kernel {3} = {4}: the first {5} output {6}(s) at {7} see only padding");
 
     public static readonly DiagnosticDescriptor EvenKernelHalfPadding = Warning(DiagnosticIds.EvenKernelHalfPadding, Shape,
         "Even kernel with padding K/2 grows the output",
         "Layer '{0}' has even kernel {1} = {2} with padding {3} = {4} on each side: at stride 1 the output {5} is the input {5} + 1; keeping the size needs asymmetric padding ({6} before, {7} after)");
+
+    public static readonly DiagnosticDescriptor SamePaddingImpossible = Error(DiagnosticIds.SamePaddingImpossible, Shape,
+        "'same' padding cannot be reached by this transposed layer",
+        "Layer '{0}' cannot keep 'same' size on its {1}: in*{2} outputs need a dilated kernel plus output padding of at least the stride {2}, but {3}*({4}-1)+1 + {5} = {6}");
+
+    public static readonly DiagnosticDescriptor StrideWithDilation = Warning(DiagnosticIds.StrideWithDilation, Shape,
+        "Stride above 1 combined with dilation above 1",
+        "Layer '{0}' combines stride {1} = {2} with dilation {3} = {4} along its {5}: windows {2} apart that each sample inputs {4} apart, a combination Keras rejects and that is rarely meant");
+
+    public static readonly DiagnosticDescriptor TransposedOutputNotPositive = Error(DiagnosticIds.TransposedOutputNotPositive, Shape,
+        "Transposed layer's output size is not positive for the static input size",
+        "Layer '{0}' has output {1} {2} for input {1} {3}: ({3}-1)*{4} - {5} - {6} + {7}*({8}-1) + {9} + 1 = {2}; the padding crops more than the full output {10}");
+
+    public static readonly DiagnosticDescriptor PaddingExceedsInput = Error(DiagnosticIds.PaddingExceedsInput, Shape,
+        "Reflect or circular padding is too large for the input",
+        "Layer '{0}' pads its {1} with PaddingMode = {2} by {3} = {4}, but the input {1} is {5}: {2} padding must be {6} the input size");
+
+    public static readonly DiagnosticDescriptor SamePaddingAtRunTime = new(DiagnosticIds.SamePaddingAtRunTime,
+        "'same' padding with a stride is decided at run time",
+        "Layer '{0}' uses Padding = {1} with stride {2} along {3} and no static input {3}: the pads depend on the input size, so they are decided per input at run time and the layer uses the general kernel; give {4} to fix them at build time",
+        Shape, DiagnosticSeverity.Info, isEnabledByDefault: true,
+        description: "With a stride above 1, 'same' padding depends on the input size; without a static size it is decided per Forward call.",
+        helpLinkUri: HelpRoot + DiagnosticIds.SamePaddingAtRunTime + ".md");
 
     public static readonly DiagnosticDescriptor GeneralKernelFallback = new(DiagnosticIds.GeneralKernelFallback,
         "Layer uses the general kernel",
@@ -106,8 +165,11 @@ internal static class DiagnosticDescriptors
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, ContainingTypeNotPartial, GenericLayer, KernelSizeInvalid, KernelSizeConflict, KernelSizeMissing,
         StrideInvalid, DilationInvalid, PaddingNegative, GroupsInvalid, GroupsNotDividing, ChannelsInvalid,
-        ChannelsHalfSpecified, InputSizeInvalid, StaticOrAbstractLayer, LayerTooLarge, OutputSizeNotPositive, InputNeverRead,
-        PaddingOnlyOutputs, EvenKernelHalfPadding, GeneralKernelFallback);
+        ChannelsHalfSpecified, InputSizeInvalid, StaticOrAbstractLayer, LayerTooLarge, MultipleLayerAttributes, PaddingRuleWithPads,
+        OutputPaddingNegative, OutputPaddingTooLarge, PaddingModeOnTransposed, DepthMultiplierInvalid, NegativeSlopeIgnored,
+        NegativeSlopeNotFinite, EnumValueInvalid, OutputSizeNotPositive, InputNeverRead, PaddingOnlyOutputs, EvenKernelHalfPadding,
+        SamePaddingImpossible, StrideWithDilation, TransposedOutputNotPositive, PaddingExceedsInput, SamePaddingAtRunTime,
+        GeneralKernelFallback);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

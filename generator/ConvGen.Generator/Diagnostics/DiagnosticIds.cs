@@ -20,12 +20,26 @@ public static class DiagnosticIds
     public const string InputSizeInvalid = "CONV0014";
     public const string StaticOrAbstractLayer = "CONV0015";
     public const string LayerTooLarge = "CONV0016";
+    public const string MultipleLayerAttributes = "CONV0017";
+    public const string PaddingRuleWithPads = "CONV0018";
+    public const string OutputPaddingNegative = "CONV0019";
+    public const string OutputPaddingTooLarge = "CONV0020";
+    public const string PaddingModeOnTransposed = "CONV0021";
+    public const string DepthMultiplierInvalid = "CONV0022";
+    public const string NegativeSlopeIgnored = "CONV0023";
+    public const string NegativeSlopeNotFinite = "CONV0024";
+    public const string EnumValueInvalid = "CONV0025";
 
     // CONV0050-0079: shape checks.
     public const string OutputSizeNotPositive = "CONV0050";
     public const string InputNeverRead = "CONV0051";
     public const string PaddingOnlyOutputs = "CONV0052";
     public const string EvenKernelHalfPadding = "CONV0053";
+    public const string SamePaddingImpossible = "CONV0054";
+    public const string StrideWithDilation = "CONV0055";
+    public const string TransposedOutputNotPositive = "CONV0056";
+    public const string PaddingExceedsInput = "CONV0057";
+    public const string SamePaddingAtRunTime = "CONV0058";
 
     // CONV0080-0099: information about the generated code.
     public const string GeneralKernelFallback = "CONV0080";

@@ -9,18 +9,61 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ConvGen.Generator.Parsing;
 
 /// <summary>
-/// Reads a <c>[ConvLayer]</c> application into a <see cref="LayerSpec"/>. Shared by the generator's transform and the
+/// Reads a ConvGen layer attribute (any of <see cref="Attributes"/>) into a <see cref="LayerSpec"/>. Shared by the generator's transform and the
 /// analyzer so both see the same arguments. Never throws: an argument that did not bind (half-typed code) marks the
 /// spec ill-formed instead.
 /// </summary>
 internal static class LayerSpecParser
 {
     public const string AttributeMetadataName = "ConvGen.ConvLayerAttribute";
+    public const string Conv1dMetadataName = "ConvGen.Conv1dLayerAttribute";
+    public const string Conv3dMetadataName = "ConvGen.Conv3dLayerAttribute";
+    public const string TransposeMetadataName = "ConvGen.ConvTransposeLayerAttribute";
+    public const string Transpose1dMetadataName = "ConvGen.ConvTranspose1dLayerAttribute";
+    public const string Transpose3dMetadataName = "ConvGen.ConvTranspose3dLayerAttribute";
+    public const string SeparableMetadataName = "ConvGen.SeparableConvLayerAttribute";
+
+    /// <summary>One ConvGen layer attribute: its metadata name, what it declares, and its name as written in source.</summary>
+    internal readonly record struct LayerAttribute(string MetadataName, LayerKind Kind, int Dimensions, string Name);
+
+    /// <summary>Every layer attribute, [ConvLayer] first.</summary>
+    public static readonly LayerAttribute[] Attributes =
+    {
+        new(AttributeMetadataName, LayerKind.Convolution, 2, "ConvLayer"),
+        new(Conv1dMetadataName, LayerKind.Convolution, 1, "Conv1dLayer"),
+        new(Conv3dMetadataName, LayerKind.Convolution, 3, "Conv3dLayer"),
+        new(TransposeMetadataName, LayerKind.Transposed, 2, "ConvTransposeLayer"),
+        new(Transpose1dMetadataName, LayerKind.Transposed, 1, "ConvTranspose1dLayer"),
+        new(Transpose3dMetadataName, LayerKind.Transposed, 3, "ConvTranspose3dLayer"),
+        new(SeparableMetadataName, LayerKind.Separable, 2, "SeparableConvLayer"),
+    };
+
+    /// <summary>The layer attribute <paramref name="attributeClass"/> is, if any.</summary>
+    public static LayerAttribute? Find(INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null || attributeClass.ContainingNamespace is not { } ns || ns.ToDisplayString() != "ConvGen")
+        {
+            return null;
+        }
+
+        string name = "ConvGen." + attributeClass.MetadataName;
+        foreach (LayerAttribute known in Attributes)
+        {
+            if (known.MetadataName == name)
+            {
+                return known;
+            }
+        }
+
+        return null;
+    }
 
     public static LayerSpec Parse(INamedTypeSymbol type, AttributeData attribute, bool hasVector512)
     {
+        LayerAttribute which = Find(attribute.AttributeClass) ?? Attributes[0];
         var args = new Dictionary<string, IntArgument>();
-        bool bias = true, winograd = true;
+        bool bias = true, winograd = true, slopeSet = false;
+        float slope = 0.01f;
         bool wellFormed = attribute.AttributeClass is { TypeKind: not TypeKind.Error } && attribute.ConstructorArguments.Length == 0;
         foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
         {
@@ -33,6 +76,7 @@ internal static class LayerSpecParser
 
             switch (value.Value)
             {
+                // Enum arguments (Padding, PaddingMode, Activation) arrive as their underlying int.
                 case int i:
                     args[named.Key] = new IntArgument(true, i);
                     break;
@@ -41,6 +85,10 @@ internal static class LayerSpecParser
                     break;
                 case bool b when named.Key == "Winograd":
                     winograd = b;
+                    break;
+                case float f when named.Key == "NegativeSlope":
+                    slope = f;
+                    slopeSet = true;
                     break;
                 default:
                     wellFormed = false;
@@ -61,17 +109,46 @@ internal static class LayerSpecParser
             IsAbstract = type.IsAbstract,
             ContainingTypes = new EquatableArray<ContainingType>(ContainingTypes(type)),
             IsWellFormed = wellFormed,
-            K = Arg("K"), Kh = Arg("Kh"), Kw = Arg("Kw"),
-            P = Arg("P"), Ph = Arg("Ph"), Pw = Arg("Pw"),
-            S = Arg("S"), Sh = Arg("Sh"), Sw = Arg("Sw"),
-            D = Arg("D"), Dh = Arg("Dh"), Dw = Arg("Dw"),
+            Kind = which.Kind,
+            Dimensions = which.Dimensions,
+            AttributeName = which.Name,
+            OtherAttributes = new EquatableArray<string>(OtherAttributes(type, which)),
+            K = Arg("K"), Kd = Arg("Kd"), Kh = Arg("Kh"), Kw = Arg("Kw"),
+            P = Arg("P"), Pd = Arg("Pd"), Ph = Arg("Ph"), Pw = Arg("Pw"),
+            PadFront = Arg("PadFront"), PadBack = Arg("PadBack"), PadTop = Arg("PadTop"), PadBottom = Arg("PadBottom"),
+            PadLeft = Arg("PadLeft"), PadRight = Arg("PadRight"),
+            S = Arg("S"), Sd = Arg("Sd"), Sh = Arg("Sh"), Sw = Arg("Sw"),
+            D = Arg("D"), Dd = Arg("Dd"), Dh = Arg("Dh"), Dw = Arg("Dw"),
+            OutputPadding = Arg("OutputPadding"), OutputPaddingD = Arg("OutputPaddingD"),
+            OutputPaddingH = Arg("OutputPaddingH"), OutputPaddingW = Arg("OutputPaddingW"),
             Groups = Arg("Groups"),
+            DepthMultiplier = Arg("DepthMultiplier"),
             InChannels = Arg("InChannels"), OutChannels = Arg("OutChannels"),
-            InH = Arg("InH"), InW = Arg("InW"),
+            InD = Arg("InD"), InH = Arg("InH"), InW = Arg("InW"), InL = Arg("InL"),
             Bias = bias,
+            Padding = Arg("Padding").Or(0),
+            PaddingMode = Arg("PaddingMode").Or(0),
+            Activation = Arg("Activation").Or(0),
+            NegativeSlope = slope,
+            NegativeSlopeIsSet = slopeSet,
             AllowWinograd = winograd,
             HasVector512 = hasVector512,
         };
+    }
+
+    /// <summary>The names of the other ConvGen layer attributes on <paramref name="type"/>, in declaration order.</summary>
+    private static string[] OtherAttributes(INamedTypeSymbol type, LayerAttribute which)
+    {
+        var others = new List<string>();
+        foreach (AttributeData other in type.GetAttributes())
+        {
+            if (Find(other.AttributeClass) is { } found && found.MetadataName != which.MetadataName && !others.Contains(found.Name))
+            {
+                others.Add(found.Name);
+            }
+        }
+
+        return others.ToArray();
     }
 
     private static ContainingType[] ContainingTypes(INamedTypeSymbol type)

@@ -28,7 +28,7 @@ public sealed class ShapeDiagnosticsTests
     public void CONV0050_counts_padding_stride_and_dilation()
     {
         // Dilated kernel 2*(3-1)+1 = 5, padded input 1 + 2*1 = 3: floor((1 + 2 - 4 - 1) / 2) + 1 = floor(-2/2) + 1 = 0.
-        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 3, P = 1, S = 2, D = 2, InH = 8, {|CONV0050:InW = 1|}"));
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Layer("K = 3, P = 1, {|CONV0055:S = 2|}, D = 2, InH = 8, {|CONV0050:InW = 1|}"));
         Assert.Equal(
             "Layer 'Stem' has output width 0 for input width 1: floor((1 + 2*1 - 2*(3-1) - 1) / 2) + 1 = 0; " +
             "the padded input 3 is smaller than the dilated kernel 5",

@@ -12,8 +12,8 @@ namespace ConvGen.Generator;
 
 /// <summary>
 /// Emits, for every class marked with a ConvGen layer attribute (<c>[ConvLayer(...)]</c>, <c>[Conv1dLayer(...)]</c>, ...)
-/// whose geometry the emitter supports (<see cref="EmitterSupport"/>), an <c>IConvLayer</c> implementation with a kernel
-/// specialized to that geometry. Diagnostics come from <see cref="Diagnostics.ConvLayerAnalyzer"/>; the generator only
+/// an <c>IConvLayer</c> implementation with a kernel specialized to that geometry, or with the runtime's general kernel
+/// where <see cref="EmitterSupport"/> says no specialized one is generated yet. Diagnostics come from <see cref="Diagnostics.ConvLayerAnalyzer"/>; the generator only
 /// stays silent for layers the analyzer rejects.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -54,7 +54,7 @@ public sealed class ConvLayerGenerator : IIncrementalGenerator
         IncrementalValuesProvider<KernelPlan> plans = specs
             .Combine(hasVector512)
             .Select(static (x, _) => x.Left with { HasVector512 = x.Right })
-            .Where(static s => s.IsWellFormed && !LayerValidator.HasErrors(LayerValidator.Validate(s)) && EmitterSupport.IsSupported(s.Resolve()))
+            .Where(static s => s.IsWellFormed && !LayerValidator.HasErrors(LayerValidator.Validate(s)))
             .Select(static (s, _) => KernelPlanner.Plan(s))
             .WithTrackingName(TrackingNames.Plan);
 

@@ -91,7 +91,7 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.Get(problem.Id), location, problem.MessageArgs.Cast<object>().ToArray()));
         }
 
-        if (LayerValidator.HasErrors(problems) || !EmitterSupport.IsSupported(spec.Resolve()))
+        if (LayerValidator.HasErrors(problems))
         {
             // The general-kernel note is about generated code, which unsupported geometries do not get yet.
             return;

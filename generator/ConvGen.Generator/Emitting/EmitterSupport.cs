@@ -3,18 +3,34 @@ using ConvGen.Generator.Model;
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// Which valid geometries the emitter can generate code for. The analyzer validates every kind and dimension; the
-/// generator emits only for these, and stays silent for the rest until the emitter learns them.
+/// Which valid geometries get a specialized kernel. Every valid layer gets its class; the others run the runtime's
+/// general kernel for their kind, and the header, the class remarks and diagnostic CONV0080 say why.
 /// </summary>
 internal static class EmitterSupport
 {
-    /// <summary>A 2-D convolution with explicit, symmetric zero padding and no activation.</summary>
-    public static bool IsSupported(LayerGeometry g)
-        => g.Kind == LayerKind.Convolution
-           && g.Dimensions == 2
-           && g.PaddingRule == LayerPaddingRule.Explicit
-           && g.PaddingMode == LayerPaddingMode.Zeros
-           && g.Activation == LayerActivation.None
-           && g.PadBottom == g.PadH
-           && g.PadRight == g.PadW;
+    /// <summary>Null when the specialized kernel can be generated, otherwise the reason it is not (a clause after "because").</summary>
+    public static string? WhyGeneral(LayerGeometry g)
+    {
+        if (g.Kind == LayerKind.Transposed)
+        {
+            return "transposed layers run the general kernel in this version (the equivalent stride-1 convolution over the zero-inserted input)";
+        }
+
+        if (g.Kind == LayerKind.Separable)
+        {
+            return "separable layers run the general kernel in this version (depthwise, then pointwise, one image at a time)";
+        }
+
+        if (g.Dimensions == 3)
+        {
+            return "3-D layers run the general kernel in this version";
+        }
+
+        if (!g.PadsKnownAtBuildTime)
+        {
+            return "'same' padding at a stride above 1 depends on the input size, which the attribute does not fix (give the input size to specialize)";
+        }
+
+        return null;
+    }
 }

@@ -24,8 +24,8 @@ internal static class KernelPlanner
     public static KernelPlan Plan(LayerSpec spec)
     {
         LayerGeometry g = spec.Resolve();
-        string? reason = null;
-        if (g.Taps > MaxUnrolledTaps)
+        string? reason = Emitting.EmitterSupport.WhyGeneral(g);
+        if (reason is null && g.Taps > MaxUnrolledTaps)
         {
             reason = string.Format(CultureInfo.InvariantCulture,
                 "its {0}x{1} kernel has {2} taps per input channel, above the unroll budget of {3}", g.KernelH, g.KernelW, g.Taps, MaxUnrolledTaps);
@@ -46,7 +46,7 @@ internal static class KernelPlanner
 
         WinogradPlan? winograd = null;
         string? whyNot = null;
-        if (reason is null)
+        if (reason is null && g.Dimensions == 2)
         {
             winograd = WinogradPlanner.Choose(g, spec.AllowWinograd, out whyNot);
         }

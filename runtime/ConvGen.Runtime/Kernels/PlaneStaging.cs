@@ -7,92 +7,190 @@ using System.Runtime.Intrinsics;
 namespace ConvGen.Internal;
 
 /// <summary>
-/// Copies an input plane into a zero-bordered, column-phase-split staging plane. Kernels then read every tap of
-/// every output pixel without a bounds test: padding becomes stored zeros, and for a horizontal stride S the
-/// padded row is split into S phase rows (column c goes to phase c mod S, index c / S), so the inputs of S-strided
-/// output pixels are contiguous and load as one vector.
+/// Copies an input plane into a bordered, column-phase-split staging plane. Kernels then read every tap of every
+/// output pixel without a bounds test: padding becomes stored values (zeros, or the input reflected, replicated or
+/// wrapped), and for a horizontal stride S the padded row is split into S phase rows (column c goes to phase c mod S,
+/// index c / S), so the inputs of S-strided output pixels are contiguous and load as one vector.
 /// </summary>
 /// <remarks>
-/// Staged layout of one plane: (H + 2·padH) rows of <c>strideW · phaseLength</c> floats, phase p of a row starting at
-/// p·phaseLength, where phaseLength = ceil((W + 2·padW) / strideW). The cost is one pass over the input, small
-/// next to the Cout·K² multiply-adds that read each staged value.
+/// Staged layout of one plane: (H + padTop + padBottom) rows of at least <c>strideW · phaseLength</c> floats, phase p
+/// of a row starting at p·phaseLength, where phaseLength = ceil((W + padLeft + padRight) / strideW); phase entries
+/// past the padded width are zero. The cost is one pass over the input, small next to the Cout·K² multiply-adds that
+/// read each staged value.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class PlaneStaging
 {
-    /// <summary>Floats in one staged row for the given padded width and stride.</summary>
-    public static int PhaseLength(int width, int padW, int strideW) => (width + 2 * padW + strideW - 1) / strideW;
+    /// <summary>Floats in one phase of a staged row for symmetric padding: ceil((W + 2·padW) / strideW).</summary>
+    public static int PhaseLength(int width, int padW, int strideW) => PhaseLength(width, padW, padW, strideW);
+
+    /// <summary>Floats in one phase of a staged row: ceil((W + padLeft + padRight) / strideW).</summary>
+    public static int PhaseLength(int width, int padLeft, int padRight, int strideW) => (width + padLeft + padRight + strideW - 1) / strideW;
 
     /// <summary>
     /// Floats per staged row when rows start on 64-byte boundaries: strideW·phaseLength rounded up to 16. Generated
     /// kernels stage this way, so that their first tap's vector loads do not split cache lines.
     /// </summary>
-    public static int AlignedRowStride(int width, int padW, int strideW) => (strideW * PhaseLength(width, padW, strideW) + 15) / 16 * 16;
+    public static int AlignedRowStride(int width, int padW, int strideW) => AlignedRowStride(width, padW, padW, strideW);
 
-    /// <summary>Stages one H×W plane into <paramref name="dst"/>, which must hold exactly (H + 2·padH)·strideW·phaseLength floats.</summary>
+    /// <summary>As <see cref="AlignedRowStride(int, int, int)"/>, for padding that differs between the left and right.</summary>
+    public static int AlignedRowStride(int width, int padLeft, int padRight, int strideW)
+        => (strideW * PhaseLength(width, padLeft, padRight, strideW) + 15) / 16 * 16;
+
+    /// <summary>Stages one H×W plane with zero padding into <paramref name="dst"/>, which must hold exactly (H + 2·padH)·strideW·phaseLength floats.</summary>
     public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padH, int padW, int strideW)
-        => Stage(plane, height, width, dst, padH, padW, strideW, strideW * PhaseLength(width, padW, strideW));
+        => Stage(plane, height, width, dst, padH, padH, padW, padW, strideW, strideW * PhaseLength(width, padW, strideW), PaddingMode.Zeros);
 
     /// <summary>
-    /// Stages one H×W plane into rows of <paramref name="rowStride"/> floats (at least strideW·phaseLength); the floats
-    /// past the phases are left as they are, as no tap reads them. <paramref name="dst"/> must hold exactly
-    /// (H + 2·padH)·rowStride floats.
+    /// Stages one H×W plane with zero padding into rows of <paramref name="rowStride"/> floats (at least
+    /// strideW·phaseLength); the floats past the phases are left as they are, as no tap reads them.
+    /// <paramref name="dst"/> must hold exactly (H + 2·padH)·rowStride floats.
     /// </summary>
     public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padH, int padW, int strideW, int rowStride)
+        => Stage(plane, height, width, dst, padH, padH, padW, padW, strideW, rowStride, PaddingMode.Zeros);
+
+    /// <summary>
+    /// Stages one H×W plane into rows of <paramref name="rowStride"/> floats (at least strideW·phaseLength), padded row
+    /// r holding source row r − padTop and padded column c source column c − padLeft, positions outside the input
+    /// filled as <paramref name="mode"/> says (see <see cref="SourceIndex"/>). The floats past the phases of rows that
+    /// read the input are left as they are, as no tap reads them. <paramref name="dst"/> must hold exactly
+    /// (H + padTop + padBottom)·rowStride floats.
+    /// </summary>
+    public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padTop, int padBottom, int padLeft, int padRight,
+        int strideW, int rowStride, PaddingMode mode)
     {
-        int phaseLength = PhaseLength(width, padW, strideW);
-        if (plane.Length != height * width || dst.Length != (height + 2 * padH) * rowStride || rowStride < strideW * phaseLength)
+        int phaseLength = PhaseLength(width, padLeft, padRight, strideW);
+        int paddedHeight = height + padTop + padBottom;
+        if (plane.Length != height * width || dst.Length != paddedHeight * rowStride || rowStride < strideW * phaseLength)
         {
             throw new ArgumentException(
-                $"Staging a {height}x{width} plane (padding {padH}x{padW}, stride {strideW}) needs {height * width} source and {(height + 2 * padH) * rowStride} destination floats; got {plane.Length} and {dst.Length}.");
+                $"Staging a {height}x{width} plane (padding top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}, stride {strideW}) needs {height * width} source and {paddedHeight * rowStride} destination floats; got {plane.Length} and {dst.Length}.");
         }
 
-        dst.Slice(0, padH * rowStride).Clear();
-        dst.Slice((padH + height) * rowStride).Clear();
-        for (int y = 0; y < height; y++)
+        if (!PadsFit(height, padTop, padBottom, mode) || !PadsFit(width, padLeft, padRight, mode))
         {
-            ReadOnlySpan<float> src = plane.Slice(y * width, width);
-            Span<float> row = dst.Slice((padH + y) * rowStride, rowStride);
-            if (strideW == 1)
-            {
-                // Borders are a few floats: plain stores, since Span.Clear is a call that costs more than the row.
-                ref float r = ref MemoryMarshal.GetReference(row);
-                for (int i = 0; i < padW; i++)
-                {
-                    Unsafe.Add(ref r, i) = 0;
-                    Unsafe.Add(ref r, padW + width + i) = 0;
-                }
+            throw new ArgumentException(
+                $"Padding mode {mode} cannot pad a {height}x{width} plane by top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}: reflection needs padding smaller than the input, wrapping and replication no larger than it.");
+        }
 
-                CopyRow(src, row.Slice(padW, width));
-                continue;
+        for (int r = 0; r < paddedHeight; r++)
+        {
+            Span<float> row = dst.Slice(r * rowStride, rowStride);
+            int y = SourceIndex(r - padTop, height, mode);
+            if (y < 0)
+            {
+                row.Clear();
             }
-
-            // Phase p holds padded columns p, p + S, p + 2S, ...; input column x = p + j*S - padW. Walking each phase
-            // with a step of S keeps divisions out of the per-element loop.
-            for (int p = 0; p < strideW; p++)
+            else
             {
-                Span<float> phase = row.Slice(p * phaseLength, phaseLength);
-                int j = 0;
-                int x = p - padW;
-                for (; j < phaseLength && x < 0; j++, x += strideW)
-                {
-                    phase[j] = 0;
-                }
-
-                if (strideW == 2)
-                {
-                    j = TakeEvenLanes(src, x, phase, j, out x);
-                }
-
-                for (; j < phaseLength && x < width; j++, x += strideW)
-                {
-                    phase[j] = src[x];
-                }
-
-                phase.Slice(j).Clear();
+                StageRow(plane.Slice(y * width, width), row, padLeft, padRight, strideW, phaseLength, mode);
             }
         }
     }
+
+    /// <summary>
+    /// The input index that padded position <paramref name="i"/> (counted from the first input element, so negative
+    /// in the leading padding) reads along an axis of <paramref name="n"/> elements, or −1 where it reads zero. As in
+    /// PyTorch: Reflect mirrors without repeating the edge (needs padding &lt; n), Replicate repeats the edge, Circular
+    /// wraps around (needs padding ≤ n).
+    /// </summary>
+    public static int SourceIndex(int i, int n, PaddingMode mode)
+    {
+        if ((uint)i < (uint)n)
+        {
+            return i;
+        }
+
+        return mode switch
+        {
+            PaddingMode.Zeros => -1,
+            PaddingMode.Reflect => i < 0 ? -i : 2 * (n - 1) - i,
+            PaddingMode.Replicate => i < 0 ? 0 : n - 1,
+            PaddingMode.Circular => (i % n + n) % n,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown padding mode."),
+        };
+    }
+
+    // Checked once per plane so that SourceIndex, on the per-row path, can trust its input.
+    private static bool PadsFit(int n, int padBegin, int padEnd, PaddingMode mode)
+    {
+        if (padBegin < 0 || padEnd < 0)
+        {
+            return false;
+        }
+
+        return mode switch
+        {
+            PaddingMode.Zeros => true,
+            PaddingMode.Reflect => padBegin < n && padEnd < n,
+            PaddingMode.Replicate => n > 0 || padBegin + padEnd == 0,
+            PaddingMode.Circular => padBegin <= n && padEnd <= n,
+            _ => false,
+        };
+    }
+
+    /// <summary>Stages one source row into the phases of one staged row.</summary>
+    private static void StageRow(ReadOnlySpan<float> src, Span<float> row, int padLeft, int padRight, int strideW, int phaseLength, PaddingMode mode)
+    {
+        int width = src.Length;
+        if (strideW == 1)
+        {
+            // Borders are a few floats: plain stores, since Span.Clear is a call that costs more than the row.
+            ref float r = ref MemoryMarshal.GetReference(row);
+            for (int i = 0; i < padLeft; i++)
+            {
+                Unsafe.Add(ref r, i) = Border(src, i - padLeft, mode);
+            }
+
+            for (int i = 0; i < padRight; i++)
+            {
+                Unsafe.Add(ref r, padLeft + width + i) = Border(src, width + i, mode);
+            }
+
+            CopyRow(src, row.Slice(padLeft, width));
+            return;
+        }
+
+        // Phase p holds padded columns p, p + S, p + 2S, ...; input column x = p + j*S - padLeft. Walking each phase
+        // with a step of S keeps divisions out of the per-element loop.
+        int end = width + padRight;
+        for (int p = 0; p < strideW; p++)
+        {
+            Span<float> phase = row.Slice(p * phaseLength, phaseLength);
+            int j = 0;
+            int x = p - padLeft;
+            for (; j < phaseLength && x < 0; j++, x += strideW)
+            {
+                phase[j] = Border(src, x, mode);
+            }
+
+            if (strideW == 2)
+            {
+                j = TakeEvenLanes(src, x, phase, j, out x);
+            }
+
+            for (; j < phaseLength && x < width; j++, x += strideW)
+            {
+                phase[j] = src[x];
+            }
+
+            if (mode != PaddingMode.Zeros)
+            {
+                for (; j < phaseLength && x < end; j++, x += strideW)
+                {
+                    phase[j] = Border(src, x, mode);
+                }
+            }
+
+            // Zero padding on the right, and the slots past the padded width that round the phase up.
+            phase.Slice(j).Clear();
+        }
+    }
+
+    /// <summary>The value at padding position <paramref name="x"/> (outside 0..width−1) of a source row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Border(ReadOnlySpan<float> src, int x, PaddingMode mode)
+        => mode == PaddingMode.Zeros ? 0f : src[SourceIndex(x, src.Length, mode)];
 
     /// <summary>
     /// Copies a short row with vector moves. Span.CopyTo is a call with a size dispatch, which for rows of a few dozen

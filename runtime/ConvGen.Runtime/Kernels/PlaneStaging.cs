@@ -47,7 +47,12 @@ public static class PlaneStaging
     /// <paramref name="dst"/> must hold exactly (H + 2·padH)·rowStride floats.
     /// </summary>
     public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padH, int padW, int strideW, int rowStride)
-        => Stage(plane, height, width, dst, padH, padH, padW, padW, strideW, rowStride, PaddingMode.Zeros);
+    {
+        // Straight to the zero-padding path: this overload runs once per input plane of every generated kernel call.
+        int phaseLength = PhaseLength(width, padW, padW, strideW);
+        CheckSizes(plane, height, width, dst, padH, padH, padW, padW, strideW, rowStride, phaseLength);
+        StageZeros(plane, height, width, dst, padH, padH, padW, strideW, rowStride, phaseLength);
+    }
 
     /// <summary>
     /// Stages one H×W plane into rows of <paramref name="rowStride"/> floats (at least strideW·phaseLength), padded row
@@ -60,31 +65,24 @@ public static class PlaneStaging
         int strideW, int rowStride, PaddingMode mode)
     {
         int phaseLength = PhaseLength(width, padLeft, padRight, strideW);
-        int paddedHeight = height + padTop + padBottom;
-        if (plane.Length != height * width || dst.Length != paddedHeight * rowStride || rowStride < strideW * phaseLength)
-        {
-            throw new ArgumentException(
-                $"Staging a {height}x{width} plane (padding top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}, stride {strideW}) needs {height * width} source and {paddedHeight * rowStride} destination floats; got {plane.Length} and {dst.Length}.");
-        }
+        CheckSizes(plane, height, width, dst, padTop, padBottom, padLeft, padRight, strideW, rowStride, phaseLength);
 
-        if (!PadsFit(height, padTop, padBottom, mode) || !PadsFit(width, padLeft, padRight, mode))
+        if (mode != PaddingMode.Zeros && (!PadsFit(height, padTop, padBottom, mode) || !PadsFit(width, padLeft, padRight, mode)))
         {
             throw new ArgumentException(
                 $"Padding mode {mode} cannot pad a {height}x{width} plane by top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}: reflection needs padding smaller than the input, wrapping and replication no larger than it.");
         }
 
-        for (int r = 0; r < paddedHeight; r++)
+        if (mode == PaddingMode.Zeros)
         {
-            Span<float> row = dst.Slice(r * rowStride, rowStride);
+            StageZeros(plane, height, width, dst, padTop, padBottom, padLeft, strideW, rowStride, phaseLength);
+            return;
+        }
+
+        for (int r = 0; r < height + padTop + padBottom; r++)
+        {
             int y = SourceIndex(r - padTop, height, mode);
-            if (y < 0)
-            {
-                row.Clear();
-            }
-            else
-            {
-                StageRow(plane.Slice(y * width, width), row, padLeft, padRight, strideW, phaseLength, mode);
-            }
+            StagePaddedRow(plane.Slice(y * width, width), dst.Slice(r * rowStride, rowStride), padLeft, padRight, strideW, phaseLength, mode);
         }
     }
 
@@ -111,7 +109,19 @@ public static class PlaneStaging
         };
     }
 
-    // Checked once per plane so that SourceIndex, on the per-row path, can trust its input.
+    private static void CheckSizes(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padTop, int padBottom, int padLeft, int padRight,
+        int strideW, int rowStride, int phaseLength)
+    {
+        int paddedHeight = height + padTop + padBottom;
+        if (plane.Length != height * width || dst.Length != paddedHeight * rowStride || rowStride < strideW * phaseLength)
+        {
+            throw new ArgumentException(
+                $"Staging a {height}x{width} plane (padding top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}, stride {strideW}) needs {height * width} source and {paddedHeight * rowStride} destination floats; got {plane.Length} and {dst.Length}.");
+        }
+    }
+
+    // Checked once per plane so that SourceIndex, on the per-row path, can trust its input. Zero padding needs no
+    // check: a negative pad fails in Slice.
     private static bool PadsFit(int n, int padBegin, int padEnd, PaddingMode mode)
     {
         if (padBegin < 0 || padEnd < 0)
@@ -121,7 +131,6 @@ public static class PlaneStaging
 
         return mode switch
         {
-            PaddingMode.Zeros => true,
             PaddingMode.Reflect => padBegin < n && padEnd < n,
             PaddingMode.Replicate => n > 0 || padBegin + padEnd == 0,
             PaddingMode.Circular => padBegin <= n && padEnd <= n,
@@ -129,30 +138,85 @@ public static class PlaneStaging
         };
     }
 
-    /// <summary>Stages one source row into the phases of one staged row.</summary>
-    private static void StageRow(ReadOnlySpan<float> src, Span<float> row, int padLeft, int padRight, int strideW, int phaseLength, PaddingMode mode)
+    /// <summary>
+    /// Zero padding, the common case, on its own path: pad rows are one clear each, and row borders plain stores with no
+    /// mode to look at. Right padding needs no count of its own: whatever follows the input in a phase is zero.
+    /// </summary>
+    private static void StageZeros(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padTop, int padBottom, int padLeft,
+        int strideW, int rowStride, int phaseLength)
+    {
+        dst.Slice(0, padTop * rowStride).Clear();
+        dst.Slice((padTop + height) * rowStride, padBottom * rowStride).Clear();
+        int padRight = strideW * phaseLength - padLeft - width; // for stride 1 exactly the right padding
+        for (int y = 0; y < height; y++)
+        {
+            ReadOnlySpan<float> src = plane.Slice(y * width, width);
+            Span<float> row = dst.Slice((padTop + y) * rowStride, rowStride);
+            if (strideW == 1)
+            {
+                // Borders are a few floats: plain stores, since Span.Clear is a call that costs more than the row.
+                ref float r = ref MemoryMarshal.GetReference(row);
+                for (int i = 0; i < padLeft; i++)
+                {
+                    Unsafe.Add(ref r, i) = 0;
+                }
+
+                for (int i = 0; i < padRight; i++)
+                {
+                    Unsafe.Add(ref r, padLeft + width + i) = 0;
+                }
+
+                CopyRow(src, row.Slice(padLeft, width));
+                continue;
+            }
+
+            // Phase p holds padded columns p, p + S, p + 2S, ...; input column x = p + j*S - padLeft. Walking each phase
+            // with a step of S keeps divisions out of the per-element loop.
+            for (int p = 0; p < strideW; p++)
+            {
+                Span<float> phase = row.Slice(p * phaseLength, phaseLength);
+                int j = 0;
+                int x = p - padLeft;
+                for (; j < phaseLength && x < 0; j++, x += strideW)
+                {
+                    phase[j] = 0;
+                }
+
+                if (strideW == 2)
+                {
+                    j = TakeEvenLanes(src, x, phase, j, out x);
+                }
+
+                for (; j < phaseLength && x < width; j++, x += strideW)
+                {
+                    phase[j] = src[x];
+                }
+
+                phase.Slice(j).Clear();
+            }
+        }
+    }
+
+    /// <summary>Stages one source row into the phases of one staged row, the borders read from the row as the mode says.</summary>
+    private static void StagePaddedRow(ReadOnlySpan<float> src, Span<float> row, int padLeft, int padRight, int strideW, int phaseLength, PaddingMode mode)
     {
         int width = src.Length;
         if (strideW == 1)
         {
-            // Borders are a few floats: plain stores, since Span.Clear is a call that costs more than the row.
-            ref float r = ref MemoryMarshal.GetReference(row);
             for (int i = 0; i < padLeft; i++)
             {
-                Unsafe.Add(ref r, i) = Border(src, i - padLeft, mode);
+                row[i] = src[SourceIndex(i - padLeft, width, mode)];
             }
 
             for (int i = 0; i < padRight; i++)
             {
-                Unsafe.Add(ref r, padLeft + width + i) = Border(src, width + i, mode);
+                row[padLeft + width + i] = src[SourceIndex(width + i, width, mode)];
             }
 
             CopyRow(src, row.Slice(padLeft, width));
             return;
         }
 
-        // Phase p holds padded columns p, p + S, p + 2S, ...; input column x = p + j*S - padLeft. Walking each phase
-        // with a step of S keeps divisions out of the per-element loop.
         int end = width + padRight;
         for (int p = 0; p < strideW; p++)
         {
@@ -161,7 +225,7 @@ public static class PlaneStaging
             int x = p - padLeft;
             for (; j < phaseLength && x < 0; j++, x += strideW)
             {
-                phase[j] = Border(src, x, mode);
+                phase[j] = src[SourceIndex(x, width, mode)];
             }
 
             if (strideW == 2)
@@ -174,23 +238,15 @@ public static class PlaneStaging
                 phase[j] = src[x];
             }
 
-            if (mode != PaddingMode.Zeros)
+            for (; j < phaseLength && x < end; j++, x += strideW)
             {
-                for (; j < phaseLength && x < end; j++, x += strideW)
-                {
-                    phase[j] = Border(src, x, mode);
-                }
+                phase[j] = src[SourceIndex(x, width, mode)];
             }
 
-            // Zero padding on the right, and the slots past the padded width that round the phase up.
+            // The slots past the padded width that round the phase up.
             phase.Slice(j).Clear();
         }
     }
-
-    /// <summary>The value at padding position <paramref name="x"/> (outside 0..width−1) of a source row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Border(ReadOnlySpan<float> src, int x, PaddingMode mode)
-        => mode == PaddingMode.Zeros ? 0f : src[SourceIndex(x, src.Length, mode)];
 
     /// <summary>
     /// Copies a short row with vector moves. Span.CopyTo is a call with a size dispatch, which for rows of a few dozen

@@ -39,7 +39,7 @@ public static class PlaneStaging
 
     /// <summary>Stages one H×W plane with zero padding into <paramref name="dst"/>, which must hold exactly (H + 2·padH)·strideW·phaseLength floats.</summary>
     public static void Stage(ReadOnlySpan<float> plane, int height, int width, Span<float> dst, int padH, int padW, int strideW)
-        => Stage(plane, height, width, dst, padH, padH, padW, padW, strideW, strideW * PhaseLength(width, padW, strideW), PaddingMode.Zeros);
+        => Stage(plane, height, width, dst, padH, padW, strideW, strideW * PhaseLength(width, padW, strideW));
 
     /// <summary>
     /// Stages one H×W plane with zero padding into rows of <paramref name="rowStride"/> floats (at least
@@ -70,7 +70,7 @@ public static class PlaneStaging
         if (mode != PaddingMode.Zeros && (!PadsFit(height, padTop, padBottom, mode) || !PadsFit(width, padLeft, padRight, mode)))
         {
             throw new ArgumentException(
-                $"Padding mode {mode} cannot pad a {height}x{width} plane by top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}: reflection needs padding smaller than the input, wrapping and replication no larger than it.");
+                $"Padding mode {mode} cannot pad a {height}x{width} plane by top {padTop}, bottom {padBottom}, left {padLeft}, right {padRight}: reflection needs padding smaller than the input, wrapping no larger than it, replication a non-empty input.");
         }
 
         if (mode == PaddingMode.Zeros)

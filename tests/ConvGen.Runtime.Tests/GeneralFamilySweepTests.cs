@@ -113,7 +113,7 @@ public class GeneralFamilySweepTests
                 foreach (int size in new[] { 7, 8, 16, 17 })
                 {
                     ConvGeometry g = ConvGeometry.Conv2d(2, 3, kernel, s, 0, d) with { PaddingRule = rule };
-                    if (rule == PaddingRule.Valid && !ConvArithmetic.Fits(size, kernel, 0, 0, d))
+                    if (rule == PaddingRule.Valid && !ConvArithmetic.Fits(size - 2, kernel, 0, 0, d))
                     {
                         continue;
                     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using ConvGen.Generator.Helpers;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Planning;
@@ -70,7 +71,7 @@ internal static class LayerEmitter
         }
 
         w.Line("//");
-        w.Line("// Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.");
+        w.Line($"// Regenerated on every build from the [{plan.AttributeName}] attribute; edit the attribute, not this file.");
     }
 
     /// <summary>The configuration and shape arithmetic, shared by the header comment and the class remarks.</summary>
@@ -78,14 +79,9 @@ internal static class LayerEmitter
     {
         LayerGeometry g = plan.Geometry;
         string cin = g.HasStaticChannels ? N(g.InChannels) : "Cin", cout = g.HasStaticChannels ? N(g.OutChannels) : "Cout";
-        string cinG = g.HasStaticChannels ? N(g.InChannelsPerGroup) : (g.Groups == 1 ? "Cin" : $"Cin/{g.Groups}");
-        string weights = g.HasStaticChannels
-            ? $"[{cout}, {cinG}, {g.KernelH}, {g.KernelW}] = {N(ConvArithmetic.WeightCount(g.InChannels, g.OutChannels, g.Groups, g.KernelH, g.KernelW))} weights"
-            : $"[{cout}, {cinG}, {g.KernelH}, {g.KernelW}] = {cout}*{cinG}*{g.Taps} weights";
+        string weights = LayerText.Weights(g, cin, cout);
         string bias = g.HasBias ? $", {cout} biases" : ", no bias";
-        string parameters = g.HasStaticChannels
-            ? $"; {N(ConvArithmetic.ParameterCount(g.InChannels, g.OutChannels, g.Groups, g.KernelH, g.KernelW, g.HasBias))} parameters"
-            : "";
+        string parameters = g.HasStaticChannels ? $"; {N(LayerText.WeightCount(g) + (g.HasBias ? g.OutChannels : 0))} parameters" : "";
         string kernel = !plan.IsSpecialized
             ? "general runtime kernel, because " + plan.FallbackReason
             : plan.Winograd is not null
@@ -94,7 +90,7 @@ internal static class LayerEmitter
         string input = g.IsFlatPointwise
             ? "read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle"
             : g.NeedsStaging
-            ? $"staged per plane with a zero border of {g.PadH} row(s) x {g.PadW} column(s)" + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
+            ? $"staged per plane with a {Border(g)}" + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
             : "read in place (no padding, unit column stride): no tap is tested per pixel";
         var tiles = new System.Collections.Generic.List<string>();
         if (plan.Winograd is WinogradPlan wino)
@@ -122,28 +118,44 @@ internal static class LayerEmitter
 
             tiles.Add($"  scalar: {plan.OcTile} filter(s) x 1 pixel, for rows narrower than every vector or no SIMD");
         }
-        string[] lines =
+        var lines = new System.Collections.Generic.List<string>();
+        string[] head =
         {
-            $"Conv2d {cin} -> {cout}, kernel {g.KernelH}x{g.KernelW}, stride {g.StrideH}x{g.StrideW}, padding {g.PadH}x{g.PadW}, dilation {g.DilationH}x{g.DilationW}, groups {g.Groups}, {(g.HasBias ? "bias" : "no bias")}",
+            LayerText.Title(g, cin, cout),
             $"Weights   {weights}{bias}{parameters}",
-            $"Input     " + (g.HasStaticSize ? $"[N, {cin}, {g.InH}, {g.InW}] (static)" : g.HasStaticHeight ? $"[N, {cin}, {g.InH}, W]" : g.HasStaticWidth ? $"[N, {cin}, H, {g.InW}]" : $"[N, {cin}, H, W]"),
-            $"Out H     " + KernelDims.Formula(g.InH, "H", g.KernelH, g.PadH, g.StrideH, g.DilationH),
-            $"Out W     " + KernelDims.Formula(g.InW, "W", g.KernelW, g.PadW, g.StrideW, g.DilationW),
-            $"Receptive field {g.ReceptiveFieldH}x{g.ReceptiveFieldW}: 1 + D*(K-1) per axis",
+            $"Input     " + LayerText.Input(g, cin),
             $"Kernel    {kernel}",
             !plan.IsSpecialized ? "Input     checked and staged by the general kernel"
                 : plan.Winograd is not null ? "Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)"
                 : $"Input     {input}",
             plan.IsSpecialized ? "Dispatch  " + string.Join(" -> ", System.Linq.Enumerable.Select(plan.VectorWidths, b => $"Vector{b}")) + " -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)" : "Dispatch  at run time inside the general kernel",
         };
-        return plan.IsSpecialized ? System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Concat(lines, tiles)) : lines;
+        lines.AddRange(head.Take(3));
+        foreach (LayerText.Axis a in LayerText.Axes(g))
+        {
+            lines.Add($"Out {a.Short}     " + LayerText.Formula(g, a, a.Size));
+        }
+
+        if (g.Kind != LayerKind.Transposed)
+        {
+            LayerText.Axis[] axes = LayerText.Axes(g);
+            lines.Add($"Receptive field {string.Join("x", axes.Select(a => N(ConvArithmetic.ReceptiveField(a.Kernel, a.Dilation))))}: 1 + D*(K-1) per axis");
+        }
+
+        lines.AddRange(head.Skip(3));
+        if (plan.IsSpecialized)
+        {
+            lines.AddRange(tiles);
+        }
+
+        return lines.ToArray();
     }
 
     private static void WriteClass(CodeWriter w, KernelPlan plan, LayerGeometry g)
     {
         string name = plan.ClassName;
         w.Line("/// <remarks>");
-        w.Line("/// <para>Generated by ConvGen for <c>[ConvLayer]</c>:</para>");
+        w.Line($"/// <para>Generated by ConvGen for <c>[{plan.AttributeName}]</c>:</para>");
         w.Line("/// <code>");
         foreach (string line in Describe(plan))
         {
@@ -168,6 +180,12 @@ internal static class LayerEmitter
 
     private static void WriteConstants(CodeWriter w, LayerGeometry g)
     {
+        if (!LayerText.IsPlain2d(g))
+        {
+            WriteFamilyConstants(w, g);
+            return;
+        }
+
         Const(w, "KernelH", g.KernelH, "Kernel height.");
         Const(w, "KernelW", g.KernelW, "Kernel width.");
         Const(w, "StrideH", g.StrideH, "Vertical stride.");
@@ -205,15 +223,110 @@ internal static class LayerEmitter
         w.Line();
     }
 
+    /// <summary>The border the staged planes get: "zero border of 1 row(s) x 1 column(s)", or its mode and both sides.</summary>
+    private static string Border(LayerGeometry g)
+    {
+        string mode = g.PaddingMode == LayerPaddingMode.Zeros ? "zero" : g.PaddingMode.ToString().ToLowerInvariant();
+        string rows = g.PadH == g.PadBottom ? N(g.PadH) : $"{g.PadH}+{g.PadBottom}";
+        string columns = g.PadW == g.PadRight ? N(g.PadW) : $"{g.PadW}+{g.PadRight}";
+        return $"{mode} border of {rows} row(s) x {columns} column(s)";
+    }
+
+    /// <summary>Constants of every layer that is not a plain 2-D convolution: per axis, with the kind's own extras.</summary>
+    private static void WriteFamilyConstants(CodeWriter w, LayerGeometry g)
+    {
+        bool oneD = g.Dimensions == 1, transposed = g.Kind == LayerKind.Transposed;
+        foreach (LayerText.Axis a in LayerText.Axes(g))
+        {
+            string suffix = oneD ? "" : a.Short, of = oneD ? "" : " (" + a.Name + ")";
+            Const(w, "Kernel" + suffix, a.Kernel, "Kernel size" + of + ".");
+            Const(w, "Stride" + suffix, a.Stride, "Stride" + of + ".");
+            Const(w, "Dilation" + suffix, a.Dilation, "Dilation" + of + ".");
+            if (!g.PadsKnownAtBuildTime)
+            {
+                // 'same' at a stride above 1 without a static size: the pads depend on the input.
+            }
+            else if (a.Symmetric)
+            {
+                Const(w, "Pad" + suffix, a.PadBegin, (transposed ? "Outputs cropped at each end" : "Padding at each end") + of + ".");
+            }
+            else
+            {
+                (string begin, string end) = a.Short switch { "D" => ("PadFront", "PadBack"), "H" => ("PadTop", "PadBottom"), _ => ("PadLeft", "PadRight") };
+                Const(w, begin, a.PadBegin, (transposed ? "Outputs cropped at the start" : "Padding at the start") + of + ".");
+                Const(w, end, a.PadEnd, (transposed ? "Outputs cropped at the end" : "Padding at the end") + of + ".");
+            }
+
+            if (transposed)
+            {
+                Const(w, "OutputPad" + suffix, a.OutputPad, "Extra outputs at the end" + of + " (output_padding).");
+            }
+            else
+            {
+                Const(w, "ReceptiveField" + suffix, ConvArithmetic.ReceptiveField(a.Kernel, a.Dilation), "Inputs one output sees" + of + ": 1 + Dilation*(Kernel-1).");
+            }
+        }
+
+        if (g.Kind == LayerKind.Separable)
+        {
+            Const(w, "DepthMultiplier", g.DepthMultiplier, "Depthwise outputs per input channel.");
+        }
+        else
+        {
+            Const(w, "Groups", g.Groups, "Channel groups; each filter sees InputChannels / Groups input channels.");
+        }
+
+        w.Line("/// <summary>Whether each filter has a bias.</summary>");
+        w.Line($"public const bool HasBias = {(g.HasBias ? "true" : "false")};");
+        if (g.HasStaticChannels)
+        {
+            Const(w, "InputChannels", g.InChannels, "Input channels, fixed by the attribute.");
+            Const(w, "OutputChannels", g.OutChannels, "Output channels (filters), fixed by the attribute.");
+            string formula = g.Kind switch
+            {
+                LayerKind.Separable => "InputChannels * DepthMultiplier * kernel taps + OutputChannels * InputChannels * DepthMultiplier",
+                LayerKind.Transposed => "InputChannels * (OutputChannels / Groups) * kernel taps",
+                _ => "OutputChannels * (InputChannels / Groups) * kernel taps",
+            };
+            Const(w, "WeightCount", LayerText.WeightCount(g), "Weights: " + formula + ".");
+            Const(w, "ParameterCount", LayerText.WeightCount(g) + (g.HasBias ? g.OutChannels : 0), "Weights plus biases.");
+        }
+
+        foreach (LayerText.Axis a in LayerText.Axes(g))
+        {
+            if (a.In > 0)
+            {
+                Const(w, "In" + a.Short, a.In, $"Input {a.Name}, fixed by the attribute.");
+                if (g.PadsKnownAtBuildTime)
+                {
+                    long size = g.Kind == LayerKind.Transposed
+                        ? ConvArithmetic.TransposedOutputSize(a.In, a.Kernel, a.PadBegin, a.PadEnd, a.Stride, a.Dilation, a.OutputPad)
+                        : ConvArithmetic.OutputSize(a.In, a.Kernel, a.PadBegin, a.PadEnd, a.Stride, a.Dilation);
+                    Const(w, "Out" + a.Short, size, $"Output {a.Name}: {LayerText.Formula(g, a, "In" + a.Short)}.");
+                }
+            }
+        }
+
+        w.Line();
+    }
+
     private static void WriteState(CodeWriter w, KernelPlan plan, LayerGeometry g, string name)
     {
-        string geometry(string cin, string cout) =>
-            $"new global::ConvGen.ConvGeometry({cin}, {cout}, {g.KernelH}, {g.KernelW}, {g.StrideH}, {g.StrideW}, {g.PadH}, {g.PadW}, {g.DilationH}, {g.DilationW}, {g.Groups}, {(g.HasBias ? "true" : "false")}, {g.InH}, {g.InW})";
+        string geometry(string cin, string cout) => LayerText.GeometryLiteral(g, cin, cout);
+        string converted = g.Kind == LayerKind.Transposed && !plan.IsSpecialized
+            ? "// The weights rewritten for the general kernel's equivalent convolution, refreshed on every Forward."
+            : "";
         if (g.HasStaticChannels)
         {
             w.Line($"private static readonly global::ConvGen.ConvGeometry s_geometry = {geometry("InputChannels", "OutputChannels")};");
             w.Line("private readonly float[] _weights = new float[WeightCount];");
             w.Line(g.HasBias ? "private readonly float[] _bias = new float[OutputChannels];" : "private readonly float[] _bias = global::System.Array.Empty<float>();");
+            if (converted.Length > 0)
+            {
+                w.Line(converted);
+                w.Line("private readonly float[] _converted = new float[WeightCount];");
+            }
+
             if (plan.Winograd is not null)
             {
                 w.Line("// Winograd-transformed weights and the weights they were computed from: compared on every Forward, so writes");
@@ -232,6 +345,12 @@ internal static class LayerEmitter
             w.Line("private readonly global::ConvGen.ConvGeometry _geometry;");
             w.Line("private readonly float[] _weights;");
             w.Line("private readonly float[] _bias;");
+            if (converted.Length > 0)
+            {
+                w.Line(converted);
+                w.Line("private readonly float[] _converted;");
+            }
+
             w.Line();
             w.Line($"/// <summary>Creates the layer for the given channel counts with all weights{(g.HasBias ? " and biases" : "")} zero.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A count is not positive or not divisible by Groups.</exception>");
@@ -241,6 +360,10 @@ internal static class LayerEmitter
                 w.Line("_geometry.Validate();");
                 w.Line("_weights = new float[_geometry.WeightCount];");
                 w.Line(g.HasBias ? "_bias = new float[outChannels];" : "_bias = global::System.Array.Empty<float>();");
+                if (converted.Length > 0)
+                {
+                    w.Line("_converted = new float[_geometry.WeightCount];");
+                }
             }
 
             w.Line();
@@ -306,7 +429,9 @@ internal static class LayerEmitter
             }
             else
             {
-                w.Line($"global::ConvGen.Internal.GeneralKernel.Run({geometry}, input, inputShape, _weights, _bias, output, outputShape);");
+                w.Line(g.Kind == LayerKind.Transposed
+                    ? $"global::ConvGen.Internal.GeneralKernel.RunTransposed({geometry}, input, inputShape, _weights, _converted, _bias, output, outputShape);"
+                    : $"global::ConvGen.Internal.GeneralKernel.Run({geometry}, input, inputShape, _weights, _bias, output, outputShape);");
             }
         }
 

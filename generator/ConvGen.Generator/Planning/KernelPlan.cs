@@ -11,6 +11,9 @@ internal sealed record KernelPlan
 {
     public string Namespace { get; init; } = "";
     public string ClassName { get; init; } = "";
+
+    /// <summary>The attribute that declared the layer, without "Attribute" (e.g. "Conv1dLayer").</summary>
+    public string AttributeName { get; init; } = "ConvLayer";
     public string Keyword { get; init; } = "class";
     public EquatableArray<ContainingType> ContainingTypes { get; init; } = EquatableArray<ContainingType>.Empty;
     public string HintName { get; init; } = "";

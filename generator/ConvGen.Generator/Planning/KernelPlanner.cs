@@ -56,6 +56,7 @@ internal static class KernelPlanner
         {
             Namespace = spec.Namespace,
             ClassName = spec.ClassName,
+            AttributeName = spec.AttributeName,
             Keyword = spec.Keyword,
             ContainingTypes = spec.ContainingTypes,
             HintName = HintName(spec),

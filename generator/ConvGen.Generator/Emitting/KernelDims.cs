@@ -18,9 +18,10 @@ internal sealed class KernelDims
     {
         G = g;
         bool w = g.HasStaticWidth, h = g.HasStaticHeight, c = g.HasStaticChannels;
-        long phase = w ? (g.InW + 2L * g.PadW + g.StrideW - 1) / g.StrideW : 0;
+        long phase = w ? (g.InW + (long)g.PadW + g.PadRight + g.StrideW - 1) / g.StrideW : 0;
         long rowStride = g.NeedsStaging ? (g.StrideW * phase + 15) / 16 * 16 : g.InW;
-        long planeRows = g.InH + 2L * g.PadH;
+        long planeRows = g.InH + (long)g.PadH + g.PadBottom;
+        bool symmetric = g.PadBottom == g.PadH && g.PadRight == g.PadW;
         long outW = w ? g.OutW : 0, outH = h ? g.OutH : 0;
 
         if (g.IsFlatPointwise)
@@ -43,13 +44,19 @@ internal sealed class KernelDims
         Add("int", "OH", h ? outH : null, "o.H", "output height");
         Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");
         Add("nint", "PhaseLen", w ? (g.NeedsStaging ? phase : g.InW) : null,
-            g.NeedsStaging ? $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.StrideW})" : "s.W",
-            g.NeedsStaging ? $"floats per column phase of a staged row: ceil((W + 2*{g.PadW}) / {g.StrideW})" : "input row length");
+            !g.NeedsStaging ? "s.W"
+                : symmetric ? $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.StrideW})"
+                : $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.PadRight}, {g.StrideW})",
+            !g.NeedsStaging ? "input row length"
+                : symmetric ? $"floats per column phase of a staged row: ceil((W + 2*{g.PadW}) / {g.StrideW})"
+                : $"floats per column phase of a staged row: ceil((W + {g.PadW} + {g.PadRight}) / {g.StrideW})");
         Add("nint", "RowStride", w ? rowStride : null, g.NeedsStaging ? $"({g.StrideW} * PhaseLen + 15) / 16 * 16" : "s.W",
             g.NeedsStaging ? $"floats per staged row: {g.StrideW} phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line" : "floats per input row");
         Add("nint", "PlaneStride", w && h ? (g.NeedsStaging ? planeRows * rowStride : (long)g.InH * g.InW) : null,
-            g.NeedsStaging ? $"(s.H + {2 * g.PadH}) * RowStride" : "s.H * (nint)s.W",
-            g.NeedsStaging ? $"floats per staged plane: (H + 2*{g.PadH}) rows" : "floats per input plane");
+            g.NeedsStaging ? $"(s.H + {g.PadH + g.PadBottom}) * RowStride" : "s.H * (nint)s.W",
+            !g.NeedsStaging ? "floats per input plane"
+                : symmetric ? $"floats per staged plane: (H + 2*{g.PadH}) rows"
+                : $"floats per staged plane: (H + {g.PadH} + {g.PadBottom}) rows");
         Add("nint", "OutPlane", w && h ? outH * outW : null, "o.H * (nint)o.W", "floats per output plane");
         Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
         Add("int", "WOc", c ? (long)g.InChannelsPerGroup * g.Taps : null, $"CinG * {g.Taps}", "weights per filter: CinG * Kh * Kw");

@@ -82,6 +82,10 @@ internal static class KernelEmitter
         w.Line("}");
     }
 
+    /// <summary>Symmetric zero padding: the staging call and constants every 2-D layer had before padding modes.</summary>
+    internal static bool IsPlainStaging(LayerGeometry g)
+        => g.PaddingMode == LayerPaddingMode.Zeros && g.PadBottom == g.PadH && g.PadRight == g.PadW;
+
     private static int[] Tiles(KernelPlan plan)
         => plan.OcRemainderTile > 0 && plan.OcRemainderTile != plan.OcTile ? new[] { plan.OcTile, plan.OcRemainderTile } : new[] { plan.OcTile };
 
@@ -89,7 +93,9 @@ internal static class KernelEmitter
     {
         LayerGeometry g = plan.Geometry;
         w.Line("// Geometry, baked in.");
-        w.Line($"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PH = {g.PadH}, PW = {g.PadW}, Groups = {g.Groups};");
+        w.Line(IsPlainStaging(g)
+            ? $"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PH = {g.PadH}, PW = {g.PadW}, Groups = {g.Groups};"
+            : $"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PT = {g.PadH}, PB = {g.PadBottom}, PL = {g.PadW}, PR = {g.PadRight}, Groups = {g.Groups};");
         if (g.HasStaticChannels)
         {
             w.Line($"private const int Cin = {g.InChannels}, Cout = {g.OutChannels};");
@@ -185,7 +191,9 @@ internal static class KernelEmitter
                     {
                         using (w.Block("for (int c = 0; c < CinG; c++)"))
                         {
-                            w.Line("PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);");
+                            w.Line(IsPlainStaging(g)
+                                ? "PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);"
+                                : $"PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.{g.PaddingMode});");
                         }
 
                         w.Line("(stagedN, stagedG) = (n, g);");
@@ -285,7 +293,8 @@ internal static class KernelEmitter
                 for (int r = 0; r < tile; r++)
                 {
                     string offset = dims.OutputPlaneOffset(r);
-                    w.Line(offset == "0" ? $"Unsafe.Add(ref y, ow) = acc{r};" : $"Unsafe.Add(ref y, ow + {offset}) = acc{r};");
+                    string value = ActivationEmitter.Wrap(g, $"acc{r}", 0);
+                    w.Line(offset == "0" ? $"Unsafe.Add(ref y, ow) = {value};" : $"Unsafe.Add(ref y, ow + {offset}) = {value};");
                 }
             }
         }

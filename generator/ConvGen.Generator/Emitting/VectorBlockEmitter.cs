@@ -178,7 +178,7 @@ internal static class VectorBlockEmitter
                         for (int r = 0; r < t.Rows; r++)
                         {
                             string rowOffset = Sum(dims.OutputPlaneOffset(f), r == 0 ? "0" : Mul(r, "OW", dims));
-                            w.Line(KernelEmitter.Join(t.Vectors, c => $"a{f}_{r}_{c}.StoreUnsafe(ref yr, (nuint)({Sum("c" + c.ToString(CultureInfo.InvariantCulture), rowOffset)}));"));
+                            w.Line(KernelEmitter.Join(t.Vectors, c => $"{ActivationEmitter.Wrap(g, $"a{f}_{r}_{c}", t.Bits)}.StoreUnsafe(ref yr, (nuint)({Sum("c" + c.ToString(CultureInfo.InvariantCulture), rowOffset)}));"));
                         }
                     }
                 }

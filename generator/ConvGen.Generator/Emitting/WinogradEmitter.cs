@@ -284,6 +284,15 @@ internal static class WinogradEmitter
                         w.Line($"{vec} y0{col} = s0{col} + a + c + b0, y1{col} = VectorFma.MultiplyAdd(b, d, two) + b0, y2{col} = VectorFma.MultiplyAdd(a, c, four) + b0, y3{col} = VectorFma.MultiplyAdd(b, d, eight) + s5{col} + b0;");
                     }
 
+                    if (plan.Geometry.Activation != LayerActivation.None)
+                    {
+                        w.Line("// The activation, in registers, before the only store.");
+                        for (int r = 0; r < 4; r++)
+                        {
+                            w.Line(KernelEmitter.Join(4, c => $"y{r}{c} = {ActivationEmitter.Wrap(plan.Geometry, $"y{r}{c}", bits)};"));
+                        }
+                    }
+
                     w.Line($"int columns = Math.Min({4 * lanes}, OW - 4 * j);");
                     w.Line("ref float row = ref Unsafe.Add(ref y, 4 * (ty0 + tr) * OW + 4 * j);");
                     w.Line("WinogradF43.StoreInterleaved(y00, y01, y02, y03, ref row, columns);");

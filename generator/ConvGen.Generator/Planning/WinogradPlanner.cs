@@ -45,6 +45,12 @@ internal static class WinogradPlanner
             return null;
         }
 
+        if (g.PaddingMode != LayerPaddingMode.Zeros || g.PadBottom != g.PadH || g.PadRight != g.PadW)
+        {
+            whyNot = "Winograd F(4x4,3x3) not used: its tile staging pads symmetrically with zeros, and this layer pads otherwise";
+            return null;
+        }
+
         if (g.Groups != 1)
         {
             whyNot = "Winograd F(4x4,3x3) not used: grouped layers have too few channels per group to pay for its transforms";

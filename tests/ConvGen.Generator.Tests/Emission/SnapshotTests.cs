@@ -52,6 +52,18 @@ public class SnapshotTests
         => Verify("namespace Demo.Nested { /// <summary>Outer.</summary>\n public partial class Outer<T> { internal partial struct Inner { [ConvGen.ConvLayer(Kh = 1, Kw = 3, Pw = 1, InChannels = 2, OutChannels = 2)] public partial class Row { } } } }", nameof(Nested_in_generic_partial_types));
 
     [Fact]
+    public void Conv1d_with_reflect_padding_and_ReLU_runs_the_one_row_kernel()
+        => Verify("namespace Demo; [ConvGen.Conv1dLayer(K = 5, P = 2, InChannels = 8, OutChannels = 16, PaddingMode = ConvGen.PaddingMode.Reflect, Activation = ConvGen.Activation.ReLU)] public partial class Wave { }", nameof(Conv1d_with_reflect_padding_and_ReLU_runs_the_one_row_kernel));
+
+    [Fact]
+    public void Same_padding_of_an_even_kernel_is_asymmetric_and_fused_with_SiLU()
+        => Verify("namespace Demo; [ConvGen.ConvLayer(K = 4, Padding = ConvGen.PaddingRule.Same, InChannels = 4, OutChannels = 8, InH = 16, InW = 16, Activation = ConvGen.Activation.SiLU)] public partial class Same4 { }", nameof(Same_padding_of_an_even_kernel_is_asymmetric_and_fused_with_SiLU));
+
+    [Fact]
+    public void Transposed_layer_names_its_kernel_and_output_arithmetic()
+        => Verify("namespace Demo; [ConvGen.ConvTransposeLayer(K = 4, S = 2, P = 1, InChannels = 16, OutChannels = 8, InH = 7, InW = 7)] public partial class Up { }", nameof(Transposed_layer_names_its_kernel_and_output_arithmetic));
+
+    [Fact]
     public void Generated_text_does_not_depend_on_the_current_culture()
     {
         const string source = "namespace Demo; [ConvGen.ConvLayer(K = 3, P = 1, S = 2, InChannels = 3, OutChannels = 32, InH = 17, InW = 19)] public partial class Stem { }";

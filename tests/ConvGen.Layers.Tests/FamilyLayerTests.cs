@@ -17,7 +17,8 @@ public class FamilyLayerTests
         () => new ReflectRelu6(), () => new ReplicateS2Silu(), () => new CircularTanh(), () => new SameEvenSigmoid(),
         () => new SameLowerStatic(), () => new SameStridedDynamic(), () => new AsymmetricLeaky(), () => new ValidDepthwiseRelu(),
         () => new WinogradSilu(), () => new DynamicRelu(5, 9),
-        () => new Volume3(), () => new VolumeMixed(), () => new VolumeDilatedGroups(),
+        () => new Volume3(), () => new VolumeMixed(), () => new VolumeDilatedGroups(), () => new VolumeStatic(), () => new VolumePointwise(),
+        () => new VolumeDynamicReflect(3, 6), () => new VolumeTemporal(),
         () => new Up2x(), () => new Up2xGroups(), () => new UpSame(), () => new Up1d(), () => new Up3d(), () => new DynamicUp(5, 3),
         () => new Sep3(), () => new Sep5S2M2(), () => new SepSameReflect(),
     };

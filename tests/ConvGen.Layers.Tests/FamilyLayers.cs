@@ -26,6 +26,10 @@ namespace ConvGen.Layers.Tests;
 [Conv3dLayer(K = 3, P = 1, InChannels = 3, OutChannels = 4)] public partial class Volume3 { }
 [Conv3dLayer(Kd = 2, Kh = 3, Kw = 4, Sd = 2, S = 1, Pd = 0, Ph = 1, Pw = 1, InChannels = 2, OutChannels = 5, PaddingMode = PaddingMode.Replicate, Activation = Activation.ReLU)] public partial class VolumeMixed { }
 [Conv3dLayer(K = 3, D = 2, P = 2, Groups = 2, InChannels = 4, OutChannels = 4, Bias = false)] public partial class VolumeDilatedGroups { }
+[Conv3dLayer(K = 3, P = 1, InD = 4, InH = 6, InW = 20, InChannels = 3, OutChannels = 8, Activation = Activation.ReLU)] public partial class VolumeStatic { }
+[Conv3dLayer(K = 1, InChannels = 5, OutChannels = 7)] public partial class VolumePointwise { }
+[Conv3dLayer(K = 3, S = 2, P = 1, PaddingMode = PaddingMode.Reflect)] public partial class VolumeDynamicReflect { }
+[Conv3dLayer(Kd = 3, Kh = 1, Kw = 1, Pd = 1, InChannels = 4, OutChannels = 4)] public partial class VolumeTemporal { }
 
 // Transposed.
 [ConvTransposeLayer(K = 4, S = 2, P = 1, InChannels = 6, OutChannels = 4)] public partial class Up2x { }

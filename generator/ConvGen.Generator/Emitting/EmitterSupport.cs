@@ -21,11 +21,6 @@ internal static class EmitterSupport
             return "separable layers run the general kernel in this version (depthwise, then pointwise, one image at a time)";
         }
 
-        if (g.Dimensions == 3)
-        {
-            return "3-D layers run the general kernel in this version";
-        }
-
         if (!g.PadsKnownAtBuildTime)
         {
             return "'same' padding at a stride above 1 depends on the input size, which the attribute does not fix (give the input size to specialize)";

@@ -27,7 +27,23 @@ internal sealed class KernelDims
         if (g.IsFlatPointwise)
         {
             // Pointwise: each plane is one row of H*W pixels (see LayerGeometry.IsFlatPointwise).
-            bool hw = w && h;
+            bool hw = w && h && (g.Dimensions < 3 || g.HasStaticDepth);
+            long depth = g.Dimensions == 3 ? System.Math.Max(1, g.InD) : 1;
+            if (g.Dimensions == 3)
+            {
+                // A 3-D pointwise layer with unit depth stride: each channel's whole volume is one row.
+                Add("int", "OW", hw ? depth * outH * outW : null, "o.D * o.H * o.W", "pixels per channel, treated as one row");
+                Add("int", "OH", 1, "1", "one row per channel");
+                Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");
+                Add("nint", "PhaseLen", hw ? depth * g.InH * g.InW : null, "s.D * s.H * (nint)s.W", "input channel, read as one row");
+                Add("nint", "RowStride", hw ? depth * g.InH * g.InW : null, "PhaseLen", "one row per channel");
+                Add("nint", "PlaneStride", hw ? depth * g.InH * g.InW : null, "PhaseLen", "floats per input channel");
+                Add("nint", "OutPlane", hw ? depth * outH * outW : null, "OW", "floats per output channel");
+                Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
+                Add("int", "WOc", c ? (long)g.InChannelsPerGroup : null, "CinG", "weights per filter: CinG");
+                return;
+            }
+
             Add("int", "OW", hw ? outH * outW : null, "o.H * o.W", "pixels per plane, treated as one row");
             Add("int", "OH", 1, "1", "one row per plane");
             Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");
@@ -37,6 +53,12 @@ internal sealed class KernelDims
             Add("nint", "OutPlane", hw ? outH * outW : null, "OW", "floats per output plane");
             Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
             Add("int", "WOc", c ? (long)g.InChannelsPerGroup * g.Taps : null, $"CinG * {g.Taps}", "weights per filter: CinG * Kh * Kw");
+            return;
+        }
+
+        if (g.HasDepthLoop)
+        {
+            AddDepth(g, w, h, c, phase, rowStride, planeRows, outW, outH);
             return;
         }
 
@@ -60,6 +82,38 @@ internal sealed class KernelDims
         Add("nint", "OutPlane", w && h ? outH * outW : null, "o.H * (nint)o.W", "floats per output plane");
         Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
         Add("int", "WOc", c ? (long)g.InChannelsPerGroup * g.Taps : null, $"CinG * {g.Taps}", "weights per filter: CinG * Kh * Kw");
+    }
+
+    /// <summary>
+    /// A 3-D kernel's sizes: the same row and plane terms as 2-D, with PlaneStride and OutPlane widened to a whole
+    /// channel (all its depth planes), so the loops that step between channels read as they do in 2-D, and
+    /// DepthStride/OutDepth for the steps between planes.
+    /// </summary>
+    private void AddDepth(LayerGeometry g, bool w, bool h, bool c, long phase, long rowStride, long planeRows, long outW, long outH)
+    {
+        bool d = g.HasStaticDepth;
+        long depthPlanes = g.InD + (long)g.PadFront + g.PadBack;
+        long plane = g.NeedsStaging ? planeRows * rowStride : (long)g.InH * g.InW;
+        Add("int", "OW", w ? outW : null, "o.W", "output width");
+        Add("int", "OH", h ? outH : null, "o.H", "output height");
+        Add("int", "OD", d && h && w ? g.OutD : null, "o.D", "output depth");
+        Add("int", "CoutG", c ? g.OutChannelsPerGroup : null, $"o.C / {g.Groups}", "output channels (filters) per group");
+        Add("nint", "PhaseLen", w ? (g.NeedsStaging ? phase : g.InW) : null,
+            !g.NeedsStaging ? "s.W"
+                : $"global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, {g.PadW}, {g.PadRight}, {g.StrideW})",
+            g.NeedsStaging ? $"floats per column phase of a staged row: ceil((W + {g.PadW} + {g.PadRight}) / {g.StrideW})" : "input row length");
+        Add("nint", "RowStride", w ? rowStride : null, g.NeedsStaging ? $"({g.StrideW} * PhaseLen + 15) / 16 * 16" : "s.W",
+            g.NeedsStaging ? $"floats per staged row: {g.StrideW} phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line" : "floats per input row");
+        Add("nint", "DepthStride", w && h ? plane : null,
+            g.NeedsStaging ? $"(s.H + {g.PadH + g.PadBottom}) * RowStride" : "s.H * (nint)s.W",
+            g.NeedsStaging ? $"floats per staged plane: (H + {g.PadH} + {g.PadBottom}) rows" : "floats per input plane");
+        Add("nint", "PlaneStride", w && h && d ? (g.NeedsStaging ? depthPlanes : g.InD) * plane : null,
+            g.NeedsStaging ? $"(s.D + {g.PadFront + g.PadBack}) * DepthStride" : "s.D * DepthStride",
+            g.NeedsStaging ? $"floats per staged channel: (D + {g.PadFront} + {g.PadBack}) planes" : "floats per input channel: D planes");
+        Add("nint", "OutDepth", w && h ? outH * outW : null, "o.H * (nint)o.W", "floats per output plane");
+        Add("nint", "OutPlane", w && h && d ? g.OutD * outH * outW : null, "o.D * OutDepth", "floats per output channel: OD planes");
+        Add("int", "CinG", c ? g.InChannelsPerGroup : null, $"s.C / {g.Groups}", "input channels per group");
+        Add("int", "WOc", c ? (long)g.InChannelsPerGroup * g.Taps : null, $"CinG * {g.Taps}", "weights per filter: CinG * Kd * Kh * Kw");
     }
 
     public LayerGeometry G { get; }

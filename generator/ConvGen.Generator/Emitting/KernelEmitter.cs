@@ -82,6 +82,24 @@ internal static class KernelEmitter
         w.Line("}");
     }
 
+    /// <summary>
+    /// Stages one group's input volume: every plane of the padded depth is the input plane the padding mode picks (or
+    /// zeros), itself padded and phase-split like a 2-D plane.
+    /// </summary>
+    private static void WriteVolumeStaging(CodeWriter w, LayerGeometry g)
+    {
+        using (w.Block("for (int c = 0; c < CinG; c++)"))
+        {
+            using (w.Block("for (int d = 0; d < Din + PF + PK; d++)"))
+            {
+                w.Line($"int source = PlaneStaging.SourceIndex(d - PF, Din, global::ConvGen.PaddingMode.{g.PaddingMode});");
+                w.Line("Span<float> plane = staged.Slice(c * (int)PlaneStride + d * (int)DepthStride, (int)DepthStride);");
+                w.Line("if (source < 0) { plane.Clear(); continue; }");
+                w.Line($"PlaneStaging.Stage(image.Slice(((g * CinG + c) * Din + source) * inPlane, inPlane), H, W, plane, PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.{g.PaddingMode});");
+            }
+        }
+    }
+
     /// <summary>Symmetric zero padding: the staging call and constants every 2-D layer had before padding modes.</summary>
     internal static bool IsPlainStaging(LayerGeometry g)
         => g.PaddingMode == LayerPaddingMode.Zeros && g.PadBottom == g.PadH && g.PadRight == g.PadW;
@@ -93,9 +111,17 @@ internal static class KernelEmitter
     {
         LayerGeometry g = plan.Geometry;
         w.Line("// Geometry, baked in.");
+        if (g.Dimensions == 3)
+        {
+            w.Line($"private const int KD = {g.KernelD}, KH = {g.KernelH}, KW = {g.KernelW}, SD = {g.StrideD}, SH = {g.StrideH}, SW = {g.StrideW}, DD = {g.DilationD}, Groups = {g.Groups};");
+            w.Line($"private const int PF = {g.PadFront}, PK = {g.PadBack}, PT = {g.PadH}, PB = {g.PadBottom}, PL = {g.PadW}, PR = {g.PadRight}; // pads: front, back, top, bottom, left, right");
+        }
+        else
+        {
         w.Line(IsPlainStaging(g)
             ? $"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PH = {g.PadH}, PW = {g.PadW}, Groups = {g.Groups};"
             : $"private const int KH = {g.KernelH}, KW = {g.KernelW}, SH = {g.StrideH}, SW = {g.StrideW}, PT = {g.PadH}, PB = {g.PadBottom}, PL = {g.PadW}, PR = {g.PadRight}, Groups = {g.Groups};");
+        }
         if (g.HasStaticChannels)
         {
             w.Line($"private const int Cin = {g.InChannels}, Cout = {g.OutChannels};");
@@ -109,6 +135,11 @@ internal static class KernelEmitter
         if (g.HasStaticWidth)
         {
             w.Line($"private const int W = {g.InW};");
+        }
+
+        if (g.HasStaticDepth)
+        {
+            w.Line($"private const int Din = {g.InD}; // input depth");
         }
 
         foreach (string line in dims.ConstDeclarations())
@@ -145,12 +176,19 @@ internal static class KernelEmitter
                 w.Line("int W = s.W;");
             }
 
+            if (g.Dimensions == 3 && !g.HasStaticDepth)
+            {
+                w.Line("int Din = s.D; // input depth");
+            }
+
             foreach (string line in dims.RuntimeDeclarations())
             {
                 w.Line(line);
             }
 
-            w.Line("int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;");
+            w.Line(g.Dimensions == 3
+                ? "int inPlane = H * W, inImage = Cin * Din * inPlane, outImage = Cout * (int)OutPlane;"
+                : "int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;");
             w.Line("ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);");
             w.Line("ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);");
             w.Line();
@@ -189,6 +227,11 @@ internal static class KernelEmitter
                 {
                     using (w.Block("if (n != stagedN || g != stagedG)"))
                     {
+                        if (g.HasDepthLoop)
+                        {
+                            WriteVolumeStaging(w, g);
+                        }
+                        else
                         using (w.Block("for (int c = 0; c < CinG; c++)"))
                         {
                             w.Line(IsPlainStaging(g)
@@ -208,19 +251,36 @@ internal static class KernelEmitter
 
                 w.Line("ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));");
                 w.Line("int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);");
+                (string x, string y) = ("xg", "y0");
+                if (g.HasDepthLoop)
+                {
+                    w.Line("// One output depth at a time: the 2-D tiles below, with the kernel's depth taps looped inside each input channel.");
+                    w.Line("for (int od = 0; od < OD; od++)");
+                    w.Line("{");
+                    w.Indent();
+                    w.Line("ref float xd = ref Unsafe.Add(ref xg, od * SD * DepthStride);");
+                    w.Line("ref float yd = ref Unsafe.Add(ref y0, od * OutDepth);");
+                    (x, y) = ("xd", "yd");
+                }
+
                 w.Line("switch (path)");
                 w.Line("{");
                 w.Indent();
                 index = 0;
                 foreach (TileShape t in plan.Tiles)
                 {
-                    w.Line($"case {index}: {VectorBlockEmitter.GroupName(t.Bits)}(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
+                    w.Line($"case {index}: {VectorBlockEmitter.GroupName(t.Bits)}(ref {x}, ref w0, ref {y}, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
                     index++;
                 }
 
-                w.Line($"default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
+                w.Line($"default: Group_Scalar(ref {x}, ref w0, ref {y}, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
                 w.Outdent();
                 w.Line("}");
+                if (g.HasDepthLoop)
+                {
+                    w.Outdent();
+                    w.Line("}");
+                }
                 w.Line();
                 w.Line("item += end - first;");
             }
@@ -270,10 +330,18 @@ internal static class KernelEmitter
             using (w.Block("for (nint ow = 0; ow < OW; ow++)"))
             {
                 w.Line(Join(tile, r => g.HasBias ? $"float acc{r} = Unsafe.Add(ref b, {r});" : $"float acc{r} = 0f;"));
-                w.Line("ref float xc = ref Unsafe.Add(ref x, ow);");
+                w.Line(g.HasDepthLoop ? "ref float xch = ref Unsafe.Add(ref x, ow);" : "ref float xc = ref Unsafe.Add(ref x, ow);");
                 w.Line("ref float wc = ref w;");
                 using (w.Block("for (int ic = 0; ic < CinG; ic++)"))
                 {
+                    if (g.HasDepthLoop)
+                    {
+                        w.Line("ref float xc = ref xch;");
+                        w.Line("for (int kd = 0; kd < KD; kd++)");
+                        w.Line("{");
+                        w.Indent();
+                    }
+
                     w.Line("float v;");
                     for (int ky = 0; ky < g.KernelH; ky++)
                     {
@@ -286,8 +354,20 @@ internal static class KernelEmitter
                         }
                     }
 
-                    w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
-                    w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
+                    if (g.HasDepthLoop)
+                    {
+                        w.Line("xc = ref Unsafe.Add(ref xc, DD * DepthStride);");
+                        w.Line($"wc = ref Unsafe.Add(ref wc, {g.PlaneTaps});");
+                        w.Outdent();
+                        w.Line("}");
+                        w.Line();
+                        w.Line("xch = ref Unsafe.Add(ref xch, PlaneStride);");
+                    }
+                    else
+                    {
+                        w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
+                        w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
+                    }
                 }
 
                 for (int r = 0; r < tile; r++)

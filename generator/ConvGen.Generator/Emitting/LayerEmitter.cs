@@ -86,11 +86,13 @@ internal static class LayerEmitter
             ? "general runtime kernel, because " + plan.FallbackReason
             : plan.Winograd is not null
             ? plan.Winograd.Why
+            : g.HasDepthLoop
+            ? $"specialized: {g.PlaneTaps} taps unrolled per input channel and depth tap ({g.KernelD} depth taps looped) into register tiles of filters x output rows x pixel vectors, one output depth at a time"
             : $"specialized: {g.Taps} taps unrolled per input channel into register tiles of filters x output rows x pixel vectors";
         string input = g.IsFlatPointwise
             ? "read in place, each plane as one row of H*W pixels (1x1, unit stride, no padding): no row ends to handle"
             : g.NeedsStaging
-            ? $"staged per plane with a {Border(g)}" + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
+            ? $"staged per plane with a {Border(g)}" + (g.Dimensions == 3 ? $" and {g.PadFront}+{g.PadBack} {(g.PaddingMode == LayerPaddingMode.Zeros ? "zero" : g.PaddingMode.ToString().ToLowerInvariant())} plane(s) before and after" : "") + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
             : "read in place (no padding, unit column stride): no tap is tested per pixel";
         var tiles = new System.Collections.Generic.List<string>();
         if (plan.Winograd is WinogradPlan wino)

@@ -70,7 +70,7 @@ internal static class VectorBlockEmitter
                 w.Line("// Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads");
                 w.Line("// (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once");
                 w.Line("// per filter tile.");
-                w.Line($"int chunk = Math.Max({tile.Rows}, (int)(8192 / ((long)CinG * {g.StrideH} * RowStride)) / {tile.Rows} * {tile.Rows});");
+                w.Line($"int chunk = Math.Max({tile.Rows}, (int)(8192 / ((long)CinG * {(g.HasDepthLoop ? g.KernelD * g.StrideH : g.StrideH)} * RowStride)) / {tile.Rows} * {tile.Rows});");
                 w.Line("for (int row0 = 0; row0 < OH; row0 += chunk)");
                 w.Line("{");
                 w.Indent();
@@ -155,7 +155,7 @@ internal static class VectorBlockEmitter
                         w.Line(KernelEmitter.Join(t.Rows * t.Vectors, i => $"{vf} a{f}_{i / t.Vectors}_{i % t.Vectors} = bias{f};"));
                     }
 
-                    w.Line("ref float xc = ref xr;");
+                    w.Line(g.HasDepthLoop ? "ref float xch = ref xr;" : "ref float xc = ref xr;");
                     if (!t.HoistWeights)
                     {
                         w.Line("ref float wc = ref w;");
@@ -164,12 +164,28 @@ internal static class VectorBlockEmitter
                     string icLoop = g.HasStaticChannels && g.InChannelsPerGroup == 1 ? "for (int ic = 0; ic < 1; ic++) // one input channel per group" : "for (int ic = 0; ic < CinG; ic++)";
                     using (w.Block(icLoop))
                     {
-                        w.Line(KernelEmitter.Join(t.Vectors, c => $"{vf} x{c};") + (t.HoistWeights ? "" : $" {vf} k;"));
-                        WriteTaps(w, g, dims, t, v);
-                        w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
-                        if (!t.HoistWeights)
+                        if (g.HasDepthLoop)
                         {
-                            w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
+                            w.Line("ref float xc = ref xch;");
+                            using (w.Block("for (int kd = 0; kd < KD; kd++)"))
+                            {
+                                w.Line(KernelEmitter.Join(t.Vectors, c => $"{vf} x{c};") + $" {vf} k;");
+                                WriteTaps(w, g, dims, t, v);
+                                w.Line("xc = ref Unsafe.Add(ref xc, DD * DepthStride);");
+                                w.Line($"wc = ref Unsafe.Add(ref wc, {g.PlaneTaps});");
+                            }
+
+                            w.Line("xch = ref Unsafe.Add(ref xch, PlaneStride);");
+                        }
+                        else
+                        {
+                            w.Line(KernelEmitter.Join(t.Vectors, c => $"{vf} x{c};") + (t.HoistWeights ? "" : $" {vf} k;"));
+                            WriteTaps(w, g, dims, t, v);
+                            w.Line("xc = ref Unsafe.Add(ref xc, PlaneStride);");
+                            if (!t.HoistWeights)
+                            {
+                                w.Line($"wc = ref Unsafe.Add(ref wc, {g.Taps});");
+                            }
                         }
                     }
 

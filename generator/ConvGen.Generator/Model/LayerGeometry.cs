@@ -120,10 +120,17 @@ internal sealed record LayerGeometry(
     /// each plane as one row of H*W pixels: no row ends, hence no partly used vectors at the end of every row.
     /// </summary>
     public bool IsFlatPointwise => KernelH == 1 && KernelW == 1 && StrideH == 1 && StrideW == 1
-        && PadH == 0 && PadW == 0 && PadBottom == 0 && PadRight == 0;
+        && PadH == 0 && PadW == 0 && PadBottom == 0 && PadRight == 0
+        && KernelD == 1 && StrideD == 1 && PadFront == 0 && PadBack == 0;
+
+    /// <summary>A 3-D layer whose kernel walks output depths (every 3-D layer but a flat pointwise one).</summary>
+    public bool HasDepthLoop => Dimensions == 3 && !IsFlatPointwise;
+
+    /// <summary>Taps unrolled per input channel and depth tap: KernelH·KernelW (3-D kernels loop over KernelD).</summary>
+    public int PlaneTaps => KernelH * KernelW;
 
     /// <summary>Whether the kernel reads a zero-bordered, phase-split copy of the input rather than the input itself.</summary>
-    public bool NeedsStaging => PadH > 0 || PadW > 0 || PadBottom > 0 || PadRight > 0 || StrideW > 1;
+    public bool NeedsStaging => PadH > 0 || PadW > 0 || PadBottom > 0 || PadRight > 0 || PadFront > 0 || PadBack > 0 || StrideW > 1;
 
     private long OutputSize(int input, int kernel, int padBegin, int padEnd, int stride, int dilation, int outputPad)
         => Kind == LayerKind.Transposed

@@ -25,10 +25,10 @@ internal static class KernelPlanner
     {
         LayerGeometry g = spec.Resolve();
         string? reason = Emitting.EmitterSupport.WhyGeneral(g);
-        if (reason is null && g.Taps > MaxUnrolledTaps)
+        if (reason is null && g.PlaneTaps > MaxUnrolledTaps)
         {
             reason = string.Format(CultureInfo.InvariantCulture,
-                "its {0}x{1} kernel has {2} taps per input channel, above the unroll budget of {3}", g.KernelH, g.KernelW, g.Taps, MaxUnrolledTaps);
+                "its {0}x{1} kernel has {2} taps per input channel, above the unroll budget of {3}", g.KernelH, g.KernelW, g.PlaneTaps, MaxUnrolledTaps);
         }
 
         int ocTile, remainder;
@@ -67,9 +67,13 @@ internal static class KernelPlanner
             Winograd = winograd,
             WinogradWhyNot = whyNot,
             VectorWidths = new EquatableArray<int>(widths),
-            Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => TilePlanner.Choose(b, g)) : System.Array.Empty<TileShape>()),
+            Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => NoHoistInDepth(TilePlanner.Choose(b, g), g)) : System.Array.Empty<TileShape>()),
         };
     }
+
+    /// <summary>A 3-D kernel changes weights with every depth tap, so none stay in registers across the plane.</summary>
+    private static TileShape NoHoistInDepth(TileShape tile, LayerGeometry g)
+        => g.HasDepthLoop && tile.HoistWeights ? tile with { HoistWeights = false, Why = tile.Why.Replace($", {g.Taps} weights held in registers", "") } : tile;
 
     private static string HintName(LayerSpec spec)
     {

@@ -60,6 +60,10 @@ public class SnapshotTests
         => Verify("namespace Demo; [ConvGen.ConvLayer(K = 4, Padding = ConvGen.PaddingRule.Same, InChannels = 4, OutChannels = 8, InH = 16, InW = 16, Activation = ConvGen.Activation.SiLU)] public partial class Same4 { }", nameof(Same_padding_of_an_even_kernel_is_asymmetric_and_fused_with_SiLU));
 
     [Fact]
+    public void Conv3d_loops_depth_taps_around_the_unrolled_plane_taps()
+        => Verify("namespace Demo; [ConvGen.Conv3dLayer(K = 3, P = 1, InChannels = 8, OutChannels = 16, InD = 8, InH = 28, InW = 28)] public partial class Video { }", nameof(Conv3d_loops_depth_taps_around_the_unrolled_plane_taps));
+
+    [Fact]
     public void Transposed_layer_names_its_kernel_and_output_arithmetic()
         => Verify("namespace Demo; [ConvGen.ConvTransposeLayer(K = 4, S = 2, P = 1, InChannels = 16, OutChannels = 8, InH = 7, InW = 7)] public partial class Up { }", nameof(Transposed_layer_names_its_kernel_and_output_arithmetic));
 

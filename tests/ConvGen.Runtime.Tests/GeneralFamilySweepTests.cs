@@ -221,4 +221,14 @@ public class GeneralFamilySweepTests
                 new TensorShape(1, 4, 5, width), seed++);
         }
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 4)]
+    public void Separable_in_bands_of_one_or_a_few_rows_matches_reference(int stride, int multiplier)
+    {
+        // 32 channels x multiplier and 70-pixel rows: the kernel's band buffer holds only a row or two at a time,
+        // so every band boundary (and the short last band) is crossed.
+        Check(ConvGeometry.SeparableConv2d(32, 8, 3, stride, 1, 1, multiplier) with { Activation = Activation.ReLU }, new TensorShape(2, 32, 19, 70), stride);
+    }
 }

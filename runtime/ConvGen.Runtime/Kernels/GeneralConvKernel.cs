@@ -26,6 +26,45 @@ internal static class GeneralConvKernel
     public static void Run(in ConvGeometry g, ReadOnlySpan<float> input, TensorShape inputShape, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, Span<float> output, TensorShape outputShape)
     {
+        Input plan = Plan(g, inputShape, outputShape);
+        int inImage = (int)(g.InChannels * inputShape.SpatialSize), outImage = (int)(g.OutChannels * outputShape.SpatialSize);
+        for (int n = 0; n < inputShape.N; n++)
+        {
+            ref float x0 = ref plan.Prepare(g, input.Slice(n * inImage, inImage), inputShape);
+            Convolve(plan.Layout, ref x0, weights, bias, output.Slice(n * outImage, outImage));
+        }
+    }
+
+    /// <summary>How one image's input is read: staged (padding, phases) or in place, and the strides through it.</summary>
+    internal readonly struct Input
+    {
+        public Input(Layout layout, bool staged, Pads pads, int channelSize, int planeSize, int rowStride)
+        {
+            Layout = layout;
+            Staged = staged;
+            Pads = pads;
+            ChannelSize = channelSize;
+            PlaneSize = planeSize;
+            RowStride = rowStride;
+        }
+
+        public Layout Layout { get; }
+        public bool Staged { get; }
+        public Pads Pads { get; }
+        public int ChannelSize { get; }
+        public int PlaneSize { get; }
+        public int RowStride { get; }
+
+        /// <summary>Stages <paramref name="image"/> into this thread's scratch buffer when needed; returns where the kernel reads.</summary>
+        public ref float Prepare(ConvGeometry g, ReadOnlySpan<float> image, TensorShape s)
+            => ref Staged
+                ? ref StageImage(image, s, ChannelSize, PlaneSize, RowStride, Pads, g)
+                : ref MemoryMarshal.GetReference(image);
+    }
+
+    /// <summary>Decides staging and strides for one input size.</summary>
+    internal static Input Plan(in ConvGeometry g, TensorShape inputShape, TensorShape outputShape)
+    {
         Pads pads = LayerGuard.ResolvePads(g, inputShape, "general kernel");
         bool staged = pads != default || g.StrideW != 1;
         int inD = inputShape.D, inH = inputShape.H, inW = inputShape.W;
@@ -41,16 +80,7 @@ internal static class GeneralConvKernel
         }
 
         var layout = new Layout(g, outputShape, (int)phaseLength, (int)rowStride, (nint)planeSize, (nint)channelSize);
-        int cin = g.InChannels;
-        int inImage = (int)(cin * inputShape.SpatialSize), outImage = (int)(g.OutChannels * outputShape.SpatialSize);
-        for (int n = 0; n < inputShape.N; n++)
-        {
-            ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
-            ref float x0 = ref staged
-                ? ref StageImage(image, inputShape, (int)channelSize, (int)planeSize, (int)rowStride, pads, g)
-                : ref MemoryMarshal.GetReference(image);
-            Convolve(layout, ref x0, weights, bias, output.Slice(n * outImage, outImage));
-        }
+        return new Input(layout, staged, pads, (int)channelSize, (int)planeSize, (int)rowStride);
     }
 
     /// <summary>
@@ -120,7 +150,7 @@ internal static class GeneralConvKernel
     /// the input plane the padding mode picks (or zeros), padded and phase-split. Returns the buffer's start.
     /// </summary>
     private static ref float StageImage(ReadOnlySpan<float> image, TensorShape s, int channelSize, int planeSize, int rowStride,
-        in Pads p, in ConvGeometry g)
+        Pads p, ConvGeometry g)
     {
         Span<float> buffer = Scratch.Get(s.C * channelSize);
         int inPlane = s.H * s.W, depth = channelSize / planeSize;
@@ -318,35 +348,35 @@ internal static class GeneralConvKernel
             NegativeSlope = g.NegativeSlope;
         }
 
-        public int Groups { get; }
-        public int CinG { get; }
-        public int CoutG { get; }
-        public int Kd { get; }
-        public int Kh { get; }
-        public int Kw { get; }
-        public int Sw { get; }
-        public int DwRem { get; }
-        public int OutD { get; }
-        public int OutH { get; }
-        public int OutW { get; }
-        public int Taps { get; }
-        public Activation Activation { get; }
-        public float NegativeSlope { get; }
+        public int Groups { get; init; }
+        public int CinG { get; init; }
+        public int CoutG { get; init; }
+        public int Kd { get; init; }
+        public int Kh { get; init; }
+        public int Kw { get; init; }
+        public int Sw { get; init; }
+        public int DwRem { get; init; }
+        public int OutD { get; init; }
+        public int OutH { get; init; }
+        public int OutW { get; init; }
+        public int Taps { get; init; }
+        public Activation Activation { get; init; }
+        public float NegativeSlope { get; init; }
         /// <summary>Staged floats between input channels.</summary>
-        public nint ChannelSize { get; }
+        public nint ChannelSize { get; init; }
         /// <summary>Output floats between output channels: OutD·OutH·OutW.</summary>
-        public nint OutChannelStride { get; }
+        public nint OutChannelStride { get; init; }
         /// <summary>Staged planes between output depths: StrideD planes.</summary>
-        public nint OdStep { get; }
+        public nint OdStep { get; init; }
         /// <summary>Staged planes between kernel depths: DilationD planes.</summary>
-        public nint KdStep { get; }
+        public nint KdStep { get; init; }
         /// <summary>Staged rows between output rows: StrideH rows.</summary>
-        public nint OyStep { get; }
+        public nint OyStep { get; init; }
         /// <summary>Staged rows between kernel rows: DilationH rows.</summary>
-        public nint KyStep { get; }
+        public nint KyStep { get; init; }
         /// <summary>Column offset between consecutive kernel columns, before a phase wrap.</summary>
-        public nint KxStep { get; }
+        public nint KxStep { get; init; }
         /// <summary>Correction when the phase wraps past StrideW − 1: back to phase 0, one index further.</summary>
-        public nint KxWrap { get; }
+        public nint KxWrap { get; init; }
     }
 }

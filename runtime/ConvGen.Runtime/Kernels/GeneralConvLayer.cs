@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ConvGen.Internal;
 
 namespace ConvGen;
@@ -66,25 +68,40 @@ internal sealed class GeneralConvLayer : IConvLayer
     }
 
     /// <summary>
-    /// Depthwise then pointwise through a per-thread intermediate of one image at a time: the general path keeps it
-    /// simple; generated separable layers never hold more than a band of rows of it.
+    /// Depthwise then pointwise, a band of output rows at a time: the depthwise half writes the band's rows of every
+    /// intermediate channel into a small per-thread buffer (about 64 KB, so it stays in L2), and the pointwise half
+    /// reads them from there. The whole intermediate tensor is never held.
     /// </summary>
     internal static void RunSeparable(in ConvGeometry g, ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, Span<float> output, TensorShape o)
     {
         (ConvGeometry depthwise, ConvGeometry pointwise) = SeparableHalves(g);
         TensorShape image = s with { N = 1 };
-        TensorShape mid = LayerGuard.OutputShape(depthwise, image, nameof(SeparableConv2d));
-        int midLength = (int)mid.ElementCount;
-        float[] buffer = t_intermediate is { } b && b.Length >= midLength ? b : (t_intermediate = new float[midLength]);
-        Span<float> intermediate = buffer.AsSpan(0, midLength);
-        ReadOnlySpan<float> dw = weights.Slice(0, g.DepthwiseWeightCount), pw = weights.Slice(g.DepthwiseWeightCount);
+        TensorShape mid = o with { N = 1, C = g.DepthwiseChannels };
+        GeneralConvKernel.Input dw = GeneralConvKernel.Plan(depthwise, image, mid);
+        int channels = g.DepthwiseChannels, outW = o.W, outH = o.H;
+        int rows = Math.Clamp(16384 / Math.Max(1, channels * outW), 1, outH);
+        int bandLength = channels * rows * outW;
+        float[] buffer = t_intermediate is { } b && b.Length >= bandLength ? b : (t_intermediate = new float[bandLength]);
+
+        // The pointwise half reads the band as [channels][rows·outW] and writes rows r0.. of full-size output planes.
+        GeneralConvKernel.Layout pw = GeneralConvKernel.Plan(pointwise, new TensorShape(1, channels, rows, outW), new TensorShape(1, g.OutChannels, rows, outW)).Layout
+            with { OutChannelStride = (nint)outH * outW };
+        ReadOnlySpan<float> dwWeights = weights.Slice(0, g.DepthwiseWeightCount), pwWeights = weights.Slice(g.DepthwiseWeightCount);
         int inImage = (int)image.ElementCount, outImage = (int)(o.C * o.SpatialSize);
-        TensorShape outImageShape = o with { N = 1 };
         for (int n = 0; n < s.N; n++)
         {
-            GeneralConvKernel.Run(depthwise, input.Slice(n * inImage, inImage), image, dw, ReadOnlySpan<float>.Empty, intermediate, mid);
-            GeneralConvKernel.Run(pointwise, intermediate, mid, pw, bias, output.Slice(n * outImage, outImage), outImageShape);
+            ref float x0 = ref dw.Prepare(depthwise, input.Slice(n * inImage, inImage), image);
+            Span<float> outImageSpan = output.Slice(n * outImage, outImage);
+            for (int r0 = 0; r0 < outH; r0 += rows)
+            {
+                int count = Math.Min(rows, outH - r0);
+                Span<float> band = buffer.AsSpan(0, channels * count * outW);
+                GeneralConvKernel.Convolve(dw.Layout with { OutH = count, OutChannelStride = (nint)count * outW },
+                    ref Unsafe.Add(ref x0, r0 * dw.Layout.OyStep), dwWeights, ReadOnlySpan<float>.Empty, band);
+                GeneralConvKernel.Convolve(pw with { OutH = count, ChannelSize = (nint)count * outW },
+                    ref MemoryMarshal.GetReference(band), pwWeights, bias, outImageSpan.Slice(r0 * outW));
+            }
         }
     }
 

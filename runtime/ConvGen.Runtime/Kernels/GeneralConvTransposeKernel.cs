@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using ConvGen.Internal;
 
 namespace ConvGen;
@@ -273,22 +275,42 @@ internal static class GeneralConvTransposeKernel
     /// </summary>
     private static void Interleave(ReadOnlySpan<float> phases, int padded, int stride, int firstPhase, Span<float> row)
     {
+        int width = row.Length;
         if (stride == 1)
         {
-            phases.Slice(0, row.Length).CopyTo(row);
+            phases.Slice(0, width).CopyTo(row);
             return;
         }
 
         ref float src = ref MemoryMarshal.GetReference(phases);
         ref float dst = ref MemoryMarshal.GetReference(row);
-        int r = firstPhase, jj = 0;
-        for (int x = 0; x < row.Length; x++)
+        int done = 0;
+        if (stride == 2 && (Sse.IsSupported || AdvSimd.Arm64.IsSupported))
         {
-            Unsafe.Add(ref dst, x) = Unsafe.Add(ref src, r * padded + jj);
-            if (++r == stride)
+            // Even outputs come from phase firstPhase at jj = o/2, odd ones from the other phase at jj = o/2 + firstPhase.
+            ref float even = ref Unsafe.Add(ref src, firstPhase * padded);
+            ref float odd = ref Unsafe.Add(ref src, (1 - firstPhase) * padded + firstPhase);
+            for (; done + 8 <= width; done += 8)
             {
-                r = 0;
-                jj++;
+                nuint t = (nuint)(done / 2);
+                Vector128<float> a = Vector128.LoadUnsafe(ref even, t), b = Vector128.LoadUnsafe(ref odd, t);
+                (Vector128<float> low, Vector128<float> high) = Sse.IsSupported
+                    ? (Sse.UnpackLow(a, b), Sse.UnpackHigh(a, b))
+                    : (AdvSimd.Arm64.ZipLow(a, b), AdvSimd.Arm64.ZipHigh(a, b));
+                low.StoreUnsafe(ref dst, (nuint)done);
+                high.StoreUnsafe(ref dst, (nuint)done + 4);
+            }
+        }
+
+        // Phase by phase: output o = first + S·m is phase r's output jj = (first + padLeft)/S − j0 + m.
+        for (int r = 0; r < stride; r++)
+        {
+            int first = (r - firstPhase + stride) % stride;
+            int o = done + (first - done % stride + stride) % stride;
+            ref float phase = ref Unsafe.Add(ref src, r * padded + (o + firstPhase) / stride);
+            for (int m = 0; o < width; o += stride, m++)
+            {
+                Unsafe.Add(ref dst, o) = Unsafe.Add(ref phase, m);
             }
         }
     }

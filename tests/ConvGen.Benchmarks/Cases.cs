@@ -25,9 +25,13 @@ namespace ConvGen.Benchmarks;
 /// <summary>One benchmark case: the generated layer, the same geometry on the general kernel, and its input shape.</summary>
 public sealed record BenchCase(string Name, Func<IConvLayer> Specialized, TensorShape Input, Func<IConvLayer>? Direct = null)
 {
-    public IConvLayer General() => Conv2d.Create(Specialized().Geometry with { StaticInH = 0, StaticInW = 0 });
+    public IConvLayer General() => ConvLayers.Create(Specialized().Geometry with { StaticInD = 0, StaticInH = 0, StaticInW = 0 });
 
-    /// <summary>Direct-convolution FLOPs: 2·N·Cout·OH·OW·(Cin/G)·Kh·Kw, as the peers count them.</summary>
+    /// <summary>
+    /// Multiply-add FLOPs as the peers count them (2 per multiply-add, zeros skipped by construction): a convolution
+    /// 2·N·Cout·outputs·(Cin/G)·taps; a transposed one 2·N·Cin·inputs·(Cout/G)·taps; a separable one its depthwise
+    /// and pointwise halves.
+    /// </summary>
     public double Flops
     {
         get
@@ -35,7 +39,12 @@ public sealed record BenchCase(string Name, Func<IConvLayer> Specialized, Tensor
             IConvLayer layer = Specialized();
             TensorShape o = layer.GetOutputShape(Input);
             ConvGeometry g = layer.Geometry;
-            return 2.0 * o.ElementCount * g.InChannelsPerGroup * g.KernelH * g.KernelW;
+            return g.Kind switch
+            {
+                ConvKind.Transposed => 2.0 * Input.ElementCount * g.OutChannelsPerGroup * g.KernelTaps,
+                ConvKind.Separable => 2.0 * o.N * o.SpatialSize * ((double)g.DepthwiseChannels * g.KernelTaps + (double)g.OutChannels * g.DepthwiseChannels),
+                _ => 2.0 * o.ElementCount * g.InChannelsPerGroup * g.KernelTaps,
+            };
         }
     }
 

@@ -6,17 +6,33 @@ namespace ConvGen.Benchmarks;
 
 /// <summary>The full BenchmarkDotNet report: specialized against general kernel per case, with allocations per call.</summary>
 [MemoryDiagnoser]
-public class ConvBenchmarks
+public class ConvBenchmarks : LayerBenchmarks
+{
+    [ParamsSource(nameof(Cases))]
+    public override BenchCase Case { get; set; } = null!;
+
+    public static IEnumerable<BenchCase> Cases() => BenchCase.All;
+}
+
+/// <summary>The convolution family's cases in the BenchmarkDotNet report (<c>--filter *Family*</c>).</summary>
+[MemoryDiagnoser]
+public class FamilyBenchmarks : LayerBenchmarks
+{
+    [ParamsSource(nameof(Cases))]
+    public override BenchCase Case { get; set; } = null!;
+
+    public static IEnumerable<BenchCase> Cases() => FamilyCases.All;
+}
+
+/// <summary>Specialized against general kernel for one case, on one thread.</summary>
+public abstract class LayerBenchmarks
 {
     private IConvLayer _specialized = null!;
     private IConvLayer _general = null!;
     private ArraySegment<float> _input;
     private ArraySegment<float> _output;
 
-    [ParamsSource(nameof(Cases))]
-    public BenchCase Case { get; set; } = null!;
-
-    public static IEnumerable<BenchCase> Cases() => BenchCase.All;
+    public abstract BenchCase Case { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -40,3 +56,4 @@ public class ConvBenchmarks
     [Benchmark]
     public void Specialized() => _specialized.Forward(_input, Case.Input, _output);
 }
+

@@ -7,7 +7,8 @@ namespace ConvGen.Benchmarks;
 public static class Program
 {
     /// <summary>
-    /// <c>--json FILE [--threads 1,2] [--cases a,b]</c>: quick mode, one JSON line per case, kernel and thread count.
+    /// <c>--json FILE [--threads 1,2] [--cases a,b] [--family]</c>: quick mode, one JSON line per case, kernel and thread
+    /// count; <c>--family</c> runs the convolution family's cases instead of the 2-D ones.
     /// Anything else goes to BenchmarkDotNet (e.g. <c>--filter *</c>).
     /// </summary>
     public static int Main(string[] args)
@@ -21,7 +22,7 @@ public static class Program
 
         if (json + 1 >= args.Length)
         {
-            Console.Error.WriteLine("usage: --json FILE [--threads 1,2] [--cases a,b]");
+            Console.Error.WriteLine("usage: --json FILE [--threads 1,2] [--cases a,b] [--family]");
             return 2;
         }
 
@@ -33,6 +34,6 @@ public static class Program
 
         int[] threads = (Option("--threads") ?? "1").Split(',').Select(int.Parse).ToArray();
         string[]? cases = Option("--cases")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return QuickRunner.Run(args[json + 1], threads, cases);
+        return QuickRunner.Run(args[json + 1], threads, cases, args.Contains("--family"));
     }
 }

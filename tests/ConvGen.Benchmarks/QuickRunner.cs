@@ -14,13 +14,14 @@ namespace ConvGen.Benchmarks;
 /// </summary>
 internal static class QuickRunner
 {
-    public static int Run(string jsonPath, IReadOnlyList<int> threads, IReadOnlyCollection<string>? cases)
+    public static int Run(string jsonPath, IReadOnlyList<int> threads, IReadOnlyCollection<string>? cases, bool family = false)
     {
-        var selected = BenchCase.All.Where(c => cases is null || cases.Contains(c.Name)).ToList();
-        var unknown = cases?.Except(BenchCase.All.Select(c => c.Name)).ToList();
+        IReadOnlyList<BenchCase> pool = cases is not null ? BenchCase.All.Concat(FamilyCases.All).ToList() : family ? FamilyCases.All : BenchCase.All;
+        var selected = pool.Where(c => cases is null || cases.Contains(c.Name)).ToList();
+        var unknown = cases?.Except(pool.Select(c => c.Name)).ToList();
         if (unknown is { Count: > 0 })
         {
-            Console.Error.WriteLine($"Unknown case(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", BenchCase.All.Select(c => c.Name))}");
+            Console.Error.WriteLine($"Unknown case(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", pool.Select(c => c.Name))}");
             return 2;
         }
 
@@ -77,6 +78,11 @@ internal static class QuickRunner
         for (int i = 0; i < layer.Weights.Length; i++)
         {
             layer.Weights[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        for (int i = 0; i < layer.Bias.Length; i++)
+        {
+            layer.Bias[i] = (float)(random.NextDouble() - 0.5);
         }
 
         ArraySegment<float> input = AlignedBuffer.Create(shape.ElementCount);

@@ -13,12 +13,12 @@ internal static class EmitterSupport
     {
         if (g.Kind == LayerKind.Transposed)
         {
-            return "transposed layers run the general kernel in this version (the equivalent stride-1 convolution over the zero-inserted input)";
+            return "transposed layers run the general kernel in this version (each output phase computed from only the taps that reach it)";
         }
 
         if (g.Kind == LayerKind.Separable)
         {
-            return "separable layers run the general kernel in this version (depthwise, then pointwise, one image at a time)";
+            return "separable layers run the general kernel in this version (depthwise then pointwise, fused a band of rows at a time)";
         }
 
         if (!g.PadsKnownAtBuildTime)

@@ -316,7 +316,7 @@ internal static class LayerEmitter
     {
         string geometry(string cin, string cout) => LayerText.GeometryLiteral(g, cin, cout);
         string converted = g.Kind == LayerKind.Transposed && !plan.IsSpecialized
-            ? "// The weights rewritten for the general kernel's equivalent convolution, refreshed on every Forward."
+            ? "// The weights rearranged for the general transposed kernel, refreshed on every Forward."
             : "";
         if (g.HasStaticChannels)
         {

@@ -30,7 +30,7 @@ public static class GeneralKernel
 
     /// <summary>
     /// Runs the general kernel of a transposed layer; <paramref name="converted"/> (as long as the weights) receives
-    /// the weights rewritten for the equivalent convolution.
+    /// the weights rearranged for the phase kernel ([Cin, taps, Cout/G]).
     /// </summary>
     public static void RunTransposed(in ConvGeometry geometry, ReadOnlySpan<float> input, TensorShape inputShape,
         float[] weights, float[] converted, float[] bias, Span<float> output, TensorShape outputShape)

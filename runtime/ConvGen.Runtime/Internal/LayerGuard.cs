@@ -175,7 +175,7 @@ public static class LayerGuard
     {
         if (g.Kind == ConvKind.Transposed)
         {
-            // The zero-inserted input, padded by the dilated kernel on both sides.
+            // A bound on the transposed kernel's buffers: the input as if zero-inserted, bordered by the dilated kernel.
             long d = ((long)input.D - 1) * g.StrideD + 2 * ConvArithmetic.DilatedKernel(g.KernelD, g.DilationD);
             long h = ((long)input.H - 1) * g.StrideH + 2 * ConvArithmetic.DilatedKernel(g.KernelH, g.DilationH);
             long w = ((long)input.W - 1) * g.StrideW + 2 * ConvArithmetic.DilatedKernel(g.KernelW, g.DilationW) + 16;

@@ -85,8 +85,7 @@ internal static class GeneralConvKernel
 
     /// <summary>
     /// One image: <paramref name="x0"/> is its input, already padded and phase-split as <paramref name="l"/>
-    /// describes, so the loops below run every tap without a test. Transposed layers call this on their
-    /// zero-inserted input.
+    /// describes, so the loops below run every tap without a test. Separable layers call it on a band of rows.
     /// </summary>
     public static void Convolve(in Layout l, ref float x0, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
     {

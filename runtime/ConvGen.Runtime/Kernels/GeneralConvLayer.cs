@@ -20,7 +20,7 @@ internal sealed class GeneralConvLayer : IConvLayer
     private readonly float[] _weights;
     private readonly float[] _bias;
 
-    /// <summary>Transposed layers: the weights rewritten for the equivalent convolution, refreshed every Forward.</summary>
+    /// <summary>Transposed layers: the weights rearranged for the phase kernel, refreshed every Forward.</summary>
     private readonly float[] _converted;
 
     public GeneralConvLayer(ConvGeometry geometry, string name)
@@ -75,7 +75,7 @@ internal sealed class GeneralConvLayer : IConvLayer
     internal static void RunSeparable(in ConvGeometry g, ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> weights,
         ReadOnlySpan<float> bias, Span<float> output, TensorShape o)
     {
-        (ConvGeometry depthwise, ConvGeometry pointwise) = SeparableHalves(g);
+        (ConvGeometry depthwise, _) = SeparableHalves(g);
         TensorShape image = s with { N = 1 };
         TensorShape mid = o with { N = 1, C = g.DepthwiseChannels };
         GeneralConvKernel.Input dw = GeneralConvKernel.Plan(depthwise, image, mid);
@@ -84,9 +84,6 @@ internal sealed class GeneralConvLayer : IConvLayer
         int bandLength = channels * rows * outW;
         float[] buffer = t_intermediate is { } b && b.Length >= bandLength ? b : (t_intermediate = new float[bandLength]);
 
-        // The pointwise half reads the band as [channels][rows·outW] and writes rows r0.. of full-size output planes.
-        GeneralConvKernel.Layout pw = GeneralConvKernel.Plan(pointwise, new TensorShape(1, channels, rows, outW), new TensorShape(1, g.OutChannels, rows, outW)).Layout
-            with { OutChannelStride = (nint)outH * outW };
         ReadOnlySpan<float> dwWeights = weights.Slice(0, g.DepthwiseWeightCount), pwWeights = weights.Slice(g.DepthwiseWeightCount);
         int inImage = (int)image.ElementCount, outImage = (int)(o.C * o.SpatialSize);
         for (int n = 0; n < s.N; n++)
@@ -99,8 +96,8 @@ internal sealed class GeneralConvLayer : IConvLayer
                 Span<float> band = buffer.AsSpan(0, channels * count * outW);
                 GeneralConvKernel.Convolve(dw.Layout with { OutH = count, OutChannelStride = (nint)count * outW },
                     ref Unsafe.Add(ref x0, r0 * dw.Layout.OyStep), dwWeights, ReadOnlySpan<float>.Empty, band);
-                GeneralConvKernel.Convolve(pw with { OutH = count, ChannelSize = (nint)count * outW },
-                    ref MemoryMarshal.GetReference(band), pwWeights, bias, outImageSpan.Slice(r0 * outW));
+                // The pointwise half reads the band as [channels][count·outW] and writes rows r0.. of the output planes.
+                PointwiseKernel.Run(band, channels, count * outW, pwWeights, bias, g, outImageSpan.Slice(r0 * outW), outH * outW);
             }
         }
     }

@@ -39,6 +39,15 @@ namespace ConvGen.Layers.Tests;
 [ConvTranspose3dLayer(K = 2, S = 2, InChannels = 4, OutChannels = 3)] public partial class Up3d { }
 [ConvTransposeLayer(K = 3, S = 2, P = 1)] public partial class DynamicUp { }
 
+// Transposed with a static size: split into output phases, each a specialized convolution.
+[ConvTransposeLayer(K = 4, S = 2, P = 1, InChannels = 6, OutChannels = 4, InH = 7, InW = 9, Activation = Activation.ReLU)] public partial class UpPhases { }
+[ConvTransposeLayer(K = 3, S = 2, P = 1, OutputPadding = 1, Groups = 2, InChannels = 4, OutChannels = 6, InH = 5, InW = 18)] public partial class UpPhasesGroups { }
+[ConvTransposeLayer(K = 2, S = 2, InChannels = 5, OutChannels = 3, InH = 6, InW = 17)] public partial class UpPhasesPointwise { }
+[ConvTransposeLayer(K = 5, S = 3, P = 2, OutputPadding = 2, InChannels = 3, OutChannels = 4, InH = 4, InW = 20)] public partial class UpPhasesS3 { }
+[ConvTranspose1dLayer(K = 4, S = 2, P = 1, InL = 33, InChannels = 3, OutChannels = 5, Activation = Activation.Tanh)] public partial class UpPhases1d { }
+[ConvTransposeLayer(K = 3, P = 1, InH = 8, InW = 19)] public partial class UpStride1Dynamic { }
+[ConvTransposeLayer(Kh = 3, Kw = 4, Sh = 1, Sw = 2, Ph = 1, Pw = 1, InChannels = 2, OutChannels = 3, InH = 5, InW = 12)] public partial class UpPhasesRect { }
+
 // Separable.
 [SeparableConvLayer(K = 3, P = 1, InChannels = 8, OutChannels = 16)] public partial class Sep3 { }
 [SeparableConvLayer(K = 5, S = 2, P = 2, DepthMultiplier = 2, InChannels = 3, OutChannels = 7, Activation = Activation.ReLU6)] public partial class Sep5S2M2 { }

@@ -8,14 +8,12 @@ namespace ConvGen.Generator.Emitting;
 /// </summary>
 internal static class EmitterSupport
 {
-    /// <summary>Null when the specialized kernel can be generated, otherwise the reason it is not (a clause after "because").</summary>
+    /// <summary>
+    /// Null when a convolution (or a transposed layer's phase) gets a specialized kernel, otherwise the reason it does
+    /// not (a clause after "because"). Transposed layers are split into phases by the planner first.
+    /// </summary>
     public static string? WhyGeneral(LayerGeometry g)
     {
-        if (g.Kind == LayerKind.Transposed)
-        {
-            return "transposed layers run the general kernel in this version (each output phase computed from only the taps that reach it)";
-        }
-
         if (g.Kind == LayerKind.Separable)
         {
             return "separable layers run the general kernel in this version (depthwise then pointwise, fused a band of rows at a time)";

@@ -50,7 +50,15 @@ internal static class LayerEmitter
             w.Line("}");
         }
 
-        if (plan.IsSpecialized)
+        if (plan.Phases is { } phases)
+        {
+            foreach (PhasePlan phase in phases)
+            {
+                w.Line();
+                KernelEmitter.Emit(w, phase.Plan);
+            }
+        }
+        else if (plan.IsSpecialized)
         {
             w.Line();
             KernelEmitter.Emit(w, plan);
@@ -84,6 +92,8 @@ internal static class LayerEmitter
         string parameters = g.HasStaticChannels ? $"; {N(LayerText.WeightCount(g) + (g.HasBias ? g.OutChannels : 0))} parameters" : "";
         string kernel = !plan.IsSpecialized
             ? "general runtime kernel, because " + plan.FallbackReason
+            : plan.Phases is { } split
+            ? TransposedPlanner.Describe(split, g)
             : plan.Winograd is not null
             ? plan.Winograd.Why
             : g.HasDepthLoop
@@ -95,7 +105,20 @@ internal static class LayerEmitter
             ? $"staged per plane with a {Border(g)}" + (g.Dimensions == 3 ? $" and {g.PadFront}+{g.PadBack} {(g.PaddingMode == LayerPaddingMode.Zeros ? "zero" : g.PaddingMode.ToString().ToLowerInvariant())} plane(s) before and after" : "") + (g.StrideW > 1 ? $" and split into {g.StrideW} column phases (stride {g.StrideW} loads become contiguous)" : "") + ": no tap is tested per pixel"
             : "read in place (no padding, unit column stride): no tap is tested per pixel";
         var tiles = new System.Collections.Generic.List<string>();
-        if (plan.Winograd is WinogradPlan wino)
+        if (plan.Phases is { } phaseList)
+        {
+            int index = 0;
+            foreach (PhasePlan p in phaseList)
+            {
+                LayerGeometry pg = p.Plan.Geometry;
+                tiles.Add($"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {p.Qh}x{p.Qw} of them");
+                foreach (TileShape tile in p.Plan.Tiles)
+                {
+                    tiles.Add("    " + tile.Why);
+                }
+            }
+        }
+        else if (plan.Winograd is WinogradPlan wino)
         {
             tiles.Add($"  tiles: {wino.TilesY}x{wino.TilesX} of 4x4 outputs, in {wino.Blocks} block(s) of up to {wino.BlockRows} tile row(s) (more blocks at run time when threads outnumber them)");
             foreach (int bits in plan.VectorWidths)
@@ -128,6 +151,7 @@ internal static class LayerEmitter
             $"Input     " + LayerText.Input(g, cin),
             $"Kernel    {kernel}",
             !plan.IsSpecialized ? "Input     checked and staged by the general kernel"
+                : plan.Phases is not null ? "Input     staged by each phase's kernel with the zero border its taps need"
                 : plan.Winograd is not null ? "Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)"
                 : $"Input     {input}",
             plan.IsSpecialized ? "Dispatch  " + string.Join(" -> ", System.Linq.Enumerable.Select(plan.VectorWidths, b => $"Vector{b}")) + " -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)" : "Dispatch  at run time inside the general kernel",
@@ -172,7 +196,7 @@ internal static class LayerEmitter
 
         w.Line("/// </remarks>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer" + (plan.IsSpecialized ? ", global::ConvGen.Internal.IParallelKernel" : "")))
+        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer" + (Threaded(plan) ? ", global::ConvGen.Internal.IParallelKernel" : "")))
         {
             WriteConstants(w, g);
             WriteState(w, plan, g, name);
@@ -329,6 +353,11 @@ internal static class LayerEmitter
                 w.Line("private readonly float[] _converted = new float[WeightCount];");
             }
 
+            if (plan.Phases is not null)
+            {
+                TransposedEmitter.WriteState(w, plan, g);
+            }
+
             if (plan.Winograd is not null)
             {
                 w.Line("// Winograd-transformed weights and the weights they were computed from: compared on every Forward, so writes");
@@ -353,6 +382,12 @@ internal static class LayerEmitter
                 w.Line("private readonly float[] _converted;");
             }
 
+            if (plan.Phases is not null)
+            {
+                w.Line("private readonly float[][] _phases;");
+                TransposedEmitter.WriteState(w, plan, g);
+            }
+
             w.Line();
             w.Line($"/// <summary>Creates the layer for the given channel counts with all weights{(g.HasBias ? " and biases" : "")} zero.</summary>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A count is not positive or not divisible by Groups.</exception>");
@@ -365,6 +400,11 @@ internal static class LayerEmitter
                 if (converted.Length > 0)
                 {
                     w.Line("_converted = new float[_geometry.WeightCount];");
+                }
+
+                if (plan.Phases is not null)
+                {
+                    TransposedEmitter.WriteDynamicAllocation(w, plan, g);
                 }
             }
 
@@ -398,7 +438,11 @@ internal static class LayerEmitter
         using (w.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)"))
         {
             w.Line($"global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward({geometry}, input.Length, inputShape, output.Length, {literalName});");
-            if (plan.IsSpecialized)
+            if (plan.Phases is not null)
+            {
+                TransposedEmitter.WriteForward(w, plan, g, geometry);
+            }
+            else if (plan.IsSpecialized)
             {
                 string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}";
                 bool dense = !g.HasStaticChannels || (long)g.InChannelsPerGroup * g.Taps >= 16;
@@ -439,10 +483,12 @@ internal static class LayerEmitter
 
         w.Line();
         w.Line("/// <summary>");
-        w.Line(plan.IsSpecialized
+        w.Line(Threaded(plan)
             ? "/// Threads a <see cref=\"Forward\"/> call may use: 0 (the default) decides per call, staying on the calling thread"
+            : plan.IsSpecialized
+            ? "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs its phase kernels on the calling thread."
             : "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs the general kernel on the calling thread.");
-        if (plan.IsSpecialized)
+        if (Threaded(plan))
         {
             w.Line("/// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another");
             w.Line("/// thread; n uses at most n.");
@@ -450,7 +496,12 @@ internal static class LayerEmitter
 
         w.Line("/// </summary>");
         w.Line("public int Threads { get; set; }");
-        if (plan.IsSpecialized)
+        if (plan.Phases is not null)
+        {
+            TransposedEmitter.WriteArrange(w, plan, g);
+        }
+
+        if (Threaded(plan))
         {
             w.Line();
             w.Line("void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)");
@@ -460,6 +511,9 @@ internal static class LayerEmitter
             w.Outdent();
         }
     }
+
+    /// <summary>Whether Forward may split the work over threads (specialized convolutions; not yet the phase-split transposed layers).</summary>
+    private static bool Threaded(KernelPlan plan) => plan.IsSpecialized && plan.Phases is null;
 
     private static void Const(CodeWriter w, string name, long value, string summary)
     {

@@ -40,5 +40,8 @@ internal sealed record KernelPlan
     /// <summary>Why a 3x3 stride-1 layer stays on the direct kernel; null when Winograd never applies or is chosen.</summary>
     public string? WinogradWhyNot { get; init; }
 
+    /// <summary>A transposed layer's output phases, each with its own convolution kernel; null for other kinds.</summary>
+    public EquatableArray<PhasePlan>? Phases { get; init; }
+
     public bool IsSpecialized => FallbackReason is null;
 }

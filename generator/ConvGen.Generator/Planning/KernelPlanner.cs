@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 using ConvGen.Generator.Helpers;
@@ -24,6 +25,28 @@ internal static class KernelPlanner
     public static KernelPlan Plan(LayerSpec spec)
     {
         LayerGeometry g = spec.Resolve();
+        var shell = new KernelPlan
+        {
+            Namespace = spec.Namespace,
+            ClassName = spec.ClassName,
+            AttributeName = spec.AttributeName,
+            Keyword = spec.Keyword,
+            ContainingTypes = spec.ContainingTypes,
+            HintName = HintName(spec),
+            Geometry = g,
+        };
+        int[] widths = spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 };
+        if (g.Kind == LayerKind.Transposed)
+        {
+            return PlanTransposed(shell, g, widths);
+        }
+
+        return PlanConvolution(shell, g, widths, spec.AllowWinograd);
+    }
+
+    /// <summary>A convolution's kernel: register tiles per vector width, Winograd where it pays, or the general kernel's reason.</summary>
+    private static KernelPlan PlanConvolution(KernelPlan shell, LayerGeometry g, int[] widths, bool allowWinograd)
+    {
         string? reason = Emitting.EmitterSupport.WhyGeneral(g);
         if (reason is null && g.PlaneTaps > MaxUnrolledTaps)
         {
@@ -48,18 +71,11 @@ internal static class KernelPlanner
         string? whyNot = null;
         if (reason is null && g.Dimensions == 2)
         {
-            winograd = WinogradPlanner.Choose(g, spec.AllowWinograd, out whyNot);
+            winograd = WinogradPlanner.Choose(g, allowWinograd, out whyNot);
         }
 
-        int[] widths = spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 };
-        return new KernelPlan
+        return shell with
         {
-            Namespace = spec.Namespace,
-            ClassName = spec.ClassName,
-            AttributeName = spec.AttributeName,
-            Keyword = spec.Keyword,
-            ContainingTypes = spec.ContainingTypes,
-            HintName = HintName(spec),
             Geometry = g,
             FallbackReason = reason,
             OcTile = ocTile,
@@ -68,6 +84,35 @@ internal static class KernelPlanner
             WinogradWhyNot = whyNot,
             VectorWidths = new EquatableArray<int>(widths),
             Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => NoHoistInDepth(TilePlanner.Choose(b, g), g)) : System.Array.Empty<TileShape>()),
+        };
+    }
+
+    /// <summary>A transposed layer: one convolution kernel per output phase, or the general kernel's reason.</summary>
+    private static KernelPlan PlanTransposed(KernelPlan shell, LayerGeometry g, int[] widths)
+    {
+        var split = TransposedPlanner.Split(g, out string? whyNot);
+        if (split is null)
+        {
+            return shell with
+            {
+                FallbackReason = "transposed layers run the general kernel here, because " + whyNot,
+                VectorWidths = new EquatableArray<int>(widths),
+            };
+        }
+
+        var phases = new List<PhasePlan>();
+        string stem = shell.HintName.Substring(0, shell.HintName.Length - ".ConvLayer.g.cs".Length);
+        for (int i = 0; i < split.Count; i++)
+        {
+            var p = split[i];
+            KernelPlan phase = PlanConvolution(shell with { HintName = $"{stem}_Phase{i}.ConvLayer.g.cs" }, p.Geometry, widths, allowWinograd: false);
+            phases.Add(new PhasePlan(p.Rh, p.Rw, p.FirstH, p.FirstW, p.Qh, p.Qw, p.Mh, p.Mw, phase));
+        }
+
+        return shell with
+        {
+            VectorWidths = new EquatableArray<int>(widths),
+            Phases = new EquatableArray<PhasePlan>(phases.ToArray()),
         };
     }
 

@@ -6,9 +6,25 @@
 // Input     [N, 16, 7, 7] (static)
 // Out H     (7 - 1)*2 - 1 - 1 + 1*(4-1) + 0 + 1 = 14
 // Out W     (7 - 1)*2 - 1 - 1 + 1*(4-1) + 0 + 1 = 14
-// Kernel    general runtime kernel, because transposed layers run the general kernel in this version (the equivalent stride-1 convolution over the zero-inserted input)
-// Input     checked and staged by the general kernel
-// Dispatch  at run time inside the general kernel
+// Kernel    specialized: 4 output phase(s), each a stride-1 convolution with only the taps that reach it (2x2, 2x2, 2x2, 2x2), its outputs written interleaved; no multiply-add by an inserted zero
+// Input     staged by each phase's kernel with the zero border its taps need
+// Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+//   phase 0: kernel rows 0+2t, columns 0+2t = 2x2 taps, pads 0+1 x 0+1; outputs (1 + 2a, 1 + 2b), 7x7 of them
+//     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+//     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+//     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+//   phase 1: kernel rows 0+2t, columns 1+2t = 2x2 taps, pads 0+1 x 1+0; outputs (1 + 2a, 0 + 2b), 7x7 of them
+//     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+//     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+//     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+//   phase 2: kernel rows 1+2t, columns 0+2t = 2x2 taps, pads 1+0 x 0+1; outputs (0 + 2a, 1 + 2b), 7x7 of them
+//     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+//     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+//     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+//   phase 3: kernel rows 1+2t, columns 1+2t = 2x2 taps, pads 1+0 x 1+0; outputs (0 + 2a, 0 + 2b), 7x7 of them
+//     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+//     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+//     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
 //
 // Regenerated on every build from the [ConvTransposeLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -23,11 +39,26 @@ namespace Demo
     /// Input     [N, 16, 7, 7] (static)
     /// Out H     (7 - 1)*2 - 1 - 1 + 1*(4-1) + 0 + 1 = 14
     /// Out W     (7 - 1)*2 - 1 - 1 + 1*(4-1) + 0 + 1 = 14
-    /// Kernel    general runtime kernel, because transposed layers run the general kernel in this version (the equivalent stride-1 convolution over the zero-inserted input)
-    /// Input     checked and staged by the general kernel
-    /// Dispatch  at run time inside the general kernel
+    /// Kernel    specialized: 4 output phase(s), each a stride-1 convolution with only the taps that reach it (2x2, 2x2, 2x2, 2x2), its outputs written interleaved; no multiply-add by an inserted zero
+    /// Input     staged by each phase's kernel with the zero border its taps need
+    /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
+    ///   phase 0: kernel rows 0+2t, columns 0+2t = 2x2 taps, pads 0+1 x 0+1; outputs (1 + 2a, 1 + 2b), 7x7 of them
+    ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+    ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+    ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+    ///   phase 1: kernel rows 0+2t, columns 1+2t = 2x2 taps, pads 0+1 x 1+0; outputs (1 + 2a, 0 + 2b), 7x7 of them
+    ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+    ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+    ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+    ///   phase 2: kernel rows 1+2t, columns 0+2t = 2x2 taps, pads 1+0 x 0+1; outputs (0 + 2a, 1 + 2b), 7x7 of them
+    ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+    ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+    ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+    ///   phase 3: kernel rows 1+2t, columns 1+2t = 2x2 taps, pads 1+0 x 1+0; outputs (0 + 2a, 0 + 2b), 7x7 of them
+    ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
+    ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
+    ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
     /// </code>
-    /// <para>Specialized kernel not generated because transposed layers run the general kernel in this version (the equivalent stride-1 convolution over the zero-inserted input).</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
     partial class Up : global::ConvGen.IConvLayer
@@ -76,8 +107,16 @@ namespace Demo
         private static readonly global::ConvGen.ConvGeometry s_geometry = new global::ConvGen.ConvGeometry(InputChannels, OutputChannels, 4, 4, 2, 2, 1, 1, 1, 1, 1, true, 7, 7) { Kind = global::ConvGen.ConvKind.Transposed };
         private readonly float[] _weights = new float[WeightCount];
         private readonly float[] _bias = new float[OutputChannels];
-        // The weights rewritten for the general kernel's equivalent convolution, refreshed on every Forward.
-        private readonly float[] _converted = new float[WeightCount];
+        // Per output phase: the taps that reach it, as the weights of a stride-1 convolution [Cout, Cin/Groups, Mh, Mw].
+        private readonly float[] _phase0 = new float[512];
+        private readonly float[] _phase1 = new float[512];
+        private readonly float[] _phase2 = new float[512];
+        private readonly float[] _phase3 = new float[512];
+
+        // One phase's outputs for the whole batch, per thread (the phase kernels stage their input in Scratch).
+        [global::System.ThreadStatic]
+        private static float[]? t_phase;
+
 
         /// <summary>Creates the layer with all weights and biases zero; fill <see cref="Weights"/> and <see cref="Bias"/> before use.</summary>
         public Up()
@@ -102,12 +141,2096 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Up");
-            global::ConvGen.Internal.GeneralKernel.RunTransposed(s_geometry, input, inputShape, _weights, _converted, _bias, output, outputShape);
+            ArrangePhaseWeights();
+            int planes = inputShape.N * OutChannels;
+            // Phase 0: kernel rows 0 + 2t, columns 0 + 2t (2x2 taps); outputs from (1, 1), 7x7 of them.
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
+                int length = (int)phaseShape.ElementCount;
+                float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
+                global::ConvGen.Generated.Demo_Up_Phase0_Kernel.Run(input, inputShape, phase, phaseShape, _phase0, _bias, 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 1, 1, 2, 2);
+            }
+            // Phase 1: kernel rows 0 + 2t, columns 1 + 2t (2x2 taps); outputs from (1, 0), 7x7 of them.
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
+                int length = (int)phaseShape.ElementCount;
+                float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
+                global::ConvGen.Generated.Demo_Up_Phase1_Kernel.Run(input, inputShape, phase, phaseShape, _phase1, _bias, 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 1, 0, 2, 2);
+            }
+            // Phase 2: kernel rows 1 + 2t, columns 0 + 2t (2x2 taps); outputs from (0, 1), 7x7 of them.
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
+                int length = (int)phaseShape.ElementCount;
+                float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
+                global::ConvGen.Generated.Demo_Up_Phase2_Kernel.Run(input, inputShape, phase, phaseShape, _phase2, _bias, 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 0, 1, 2, 2);
+            }
+            // Phase 3: kernel rows 1 + 2t, columns 1 + 2t (2x2 taps); outputs from (0, 0), 7x7 of them.
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
+                int length = (int)phaseShape.ElementCount;
+                float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
+                global::ConvGen.Generated.Demo_Up_Phase3_Kernel.Run(input, inputShape, phase, phaseShape, _phase3, _bias, 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 0, 0, 2, 2);
+            }
         }
 
         /// <summary>
-        /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs the general kernel on the calling thread.
+        /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs its phase kernels on the calling thread.
         /// </summary>
         public int Threads { get; set; }
+
+        /// <summary>Copies each phase's taps out of the PyTorch-layout weights [Cin, Cout/Groups, Kh, Kw], flipped.</summary>
+        private void ArrangePhaseWeights()
+        {
+            int cinG = InChannels / 1, coutG = OutChannels / 1;
+            for (int ci = 0; ci < InChannels; ci++)
+            {
+                int group = ci / cinG, icg = ci % cinG;
+                for (int j = 0; j < coutG; j++)
+                {
+                    int source = (ci * coutG + j) * 16;
+                    int filter = (group * coutG + j) * cinG + icg;
+                    _phase0[filter * 4 + 0] = _weights[source + 10];
+                    _phase0[filter * 4 + 1] = _weights[source + 8];
+                    _phase0[filter * 4 + 2] = _weights[source + 2];
+                    _phase0[filter * 4 + 3] = _weights[source + 0];
+                    _phase1[filter * 4 + 0] = _weights[source + 11];
+                    _phase1[filter * 4 + 1] = _weights[source + 9];
+                    _phase1[filter * 4 + 2] = _weights[source + 3];
+                    _phase1[filter * 4 + 3] = _weights[source + 1];
+                    _phase2[filter * 4 + 0] = _weights[source + 14];
+                    _phase2[filter * 4 + 1] = _weights[source + 12];
+                    _phase2[filter * 4 + 2] = _weights[source + 6];
+                    _phase2[filter * 4 + 3] = _weights[source + 4];
+                    _phase3[filter * 4 + 0] = _weights[source + 15];
+                    _phase3[filter * 4 + 1] = _weights[source + 13];
+                    _phase3[filter * 4 + 2] = _weights[source + 7];
+                    _phase3[filter * 4 + 3] = _weights[source + 5];
+                }
+            }
+        }
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Up</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Up_Phase0_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 2, KW = 2, SH = 1, SW = 1, PT = 0, PB = 1, PL = 0, PR = 1, Groups = 1;
+        private const int Cin = 16, Cout = 8;
+        private const int H = 7;
+        private const int W = 7;
+        private const int OW = 7; // output width
+        private const int OH = 7; // output height
+        private const int CoutG = 8; // output channels (filters) per group
+        private const nint PhaseLen = 8; // floats per column phase of a staged row: ceil((W + 0 + 1) / 1)
+        private const nint RowStride = 16; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 128; // floats per staged plane: (H + 0 + 1) rows
+        private const nint OutPlane = 49; // floats per output plane
+        private const int CinG = 16; // input channels per group
+        private const int WOc = 64; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 8; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 8; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 4; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.Zeros);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
+            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
+            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 4 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
+            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 16)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 16));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 17)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 17));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 147));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = Unsafe.Add(ref b, 0); float acc1 = Unsafe.Add(ref b, 1); float acc2 = Unsafe.Add(ref b, 2); float acc3 = Unsafe.Add(ref b, 3); float acc4 = Unsafe.Add(ref b, 4); float acc5 = Unsafe.Add(ref b, 5); float acc6 = Unsafe.Add(ref b, 6); float acc7 = Unsafe.Add(ref b, 7);
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 64); acc2 += v * Unsafe.Add(ref wc, 128); acc3 += v * Unsafe.Add(ref wc, 192); acc4 += v * Unsafe.Add(ref wc, 256); acc5 += v * Unsafe.Add(ref wc, 320); acc6 += v * Unsafe.Add(ref wc, 384); acc7 += v * Unsafe.Add(ref wc, 448);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 65); acc2 += v * Unsafe.Add(ref wc, 129); acc3 += v * Unsafe.Add(ref wc, 193); acc4 += v * Unsafe.Add(ref wc, 257); acc5 += v * Unsafe.Add(ref wc, 321); acc6 += v * Unsafe.Add(ref wc, 385); acc7 += v * Unsafe.Add(ref wc, 449);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 16);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 66); acc2 += v * Unsafe.Add(ref wc, 130); acc3 += v * Unsafe.Add(ref wc, 194); acc4 += v * Unsafe.Add(ref wc, 258); acc5 += v * Unsafe.Add(ref wc, 322); acc6 += v * Unsafe.Add(ref wc, 386); acc7 += v * Unsafe.Add(ref wc, 450);
+                    v = Unsafe.Add(ref xc, 17);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 67); acc2 += v * Unsafe.Add(ref wc, 131); acc3 += v * Unsafe.Add(ref wc, 195); acc4 += v * Unsafe.Add(ref wc, 259); acc5 += v * Unsafe.Add(ref wc, 323); acc6 += v * Unsafe.Add(ref wc, 387); acc7 += v * Unsafe.Add(ref wc, 451);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 4);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 49) = acc1;
+                Unsafe.Add(ref y, ow + 98) = acc2;
+                Unsafe.Add(ref y, ow + 147) = acc3;
+                Unsafe.Add(ref y, ow + 196) = acc4;
+                Unsafe.Add(ref y, ow + 245) = acc5;
+                Unsafe.Add(ref y, ow + 294) = acc6;
+                Unsafe.Add(ref y, ow + 343) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Up</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Up_Phase1_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 2, KW = 2, SH = 1, SW = 1, PT = 0, PB = 1, PL = 1, PR = 0, Groups = 1;
+        private const int Cin = 16, Cout = 8;
+        private const int H = 7;
+        private const int W = 7;
+        private const int OW = 7; // output width
+        private const int OH = 7; // output height
+        private const int CoutG = 8; // output channels (filters) per group
+        private const nint PhaseLen = 8; // floats per column phase of a staged row: ceil((W + 1 + 0) / 1)
+        private const nint RowStride = 16; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 128; // floats per staged plane: (H + 0 + 1) rows
+        private const nint OutPlane = 49; // floats per output plane
+        private const int CinG = 16; // input channels per group
+        private const int WOc = 64; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 8; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 8; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 4; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.Zeros);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
+            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
+            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 4 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
+            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 16)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 16));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 17)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 17));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 147));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = Unsafe.Add(ref b, 0); float acc1 = Unsafe.Add(ref b, 1); float acc2 = Unsafe.Add(ref b, 2); float acc3 = Unsafe.Add(ref b, 3); float acc4 = Unsafe.Add(ref b, 4); float acc5 = Unsafe.Add(ref b, 5); float acc6 = Unsafe.Add(ref b, 6); float acc7 = Unsafe.Add(ref b, 7);
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 64); acc2 += v * Unsafe.Add(ref wc, 128); acc3 += v * Unsafe.Add(ref wc, 192); acc4 += v * Unsafe.Add(ref wc, 256); acc5 += v * Unsafe.Add(ref wc, 320); acc6 += v * Unsafe.Add(ref wc, 384); acc7 += v * Unsafe.Add(ref wc, 448);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 65); acc2 += v * Unsafe.Add(ref wc, 129); acc3 += v * Unsafe.Add(ref wc, 193); acc4 += v * Unsafe.Add(ref wc, 257); acc5 += v * Unsafe.Add(ref wc, 321); acc6 += v * Unsafe.Add(ref wc, 385); acc7 += v * Unsafe.Add(ref wc, 449);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 16);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 66); acc2 += v * Unsafe.Add(ref wc, 130); acc3 += v * Unsafe.Add(ref wc, 194); acc4 += v * Unsafe.Add(ref wc, 258); acc5 += v * Unsafe.Add(ref wc, 322); acc6 += v * Unsafe.Add(ref wc, 386); acc7 += v * Unsafe.Add(ref wc, 450);
+                    v = Unsafe.Add(ref xc, 17);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 67); acc2 += v * Unsafe.Add(ref wc, 131); acc3 += v * Unsafe.Add(ref wc, 195); acc4 += v * Unsafe.Add(ref wc, 259); acc5 += v * Unsafe.Add(ref wc, 323); acc6 += v * Unsafe.Add(ref wc, 387); acc7 += v * Unsafe.Add(ref wc, 451);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 4);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 49) = acc1;
+                Unsafe.Add(ref y, ow + 98) = acc2;
+                Unsafe.Add(ref y, ow + 147) = acc3;
+                Unsafe.Add(ref y, ow + 196) = acc4;
+                Unsafe.Add(ref y, ow + 245) = acc5;
+                Unsafe.Add(ref y, ow + 294) = acc6;
+                Unsafe.Add(ref y, ow + 343) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Up</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Up_Phase2_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 2, KW = 2, SH = 1, SW = 1, PT = 1, PB = 0, PL = 0, PR = 1, Groups = 1;
+        private const int Cin = 16, Cout = 8;
+        private const int H = 7;
+        private const int W = 7;
+        private const int OW = 7; // output width
+        private const int OH = 7; // output height
+        private const int CoutG = 8; // output channels (filters) per group
+        private const nint PhaseLen = 8; // floats per column phase of a staged row: ceil((W + 0 + 1) / 1)
+        private const nint RowStride = 16; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 128; // floats per staged plane: (H + 1 + 0) rows
+        private const nint OutPlane = 49; // floats per output plane
+        private const int CinG = 16; // input channels per group
+        private const int WOc = 64; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 8; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 8; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 4; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.Zeros);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
+            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
+            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 4 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
+            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 16)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 16));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 17)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 17));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 147));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = Unsafe.Add(ref b, 0); float acc1 = Unsafe.Add(ref b, 1); float acc2 = Unsafe.Add(ref b, 2); float acc3 = Unsafe.Add(ref b, 3); float acc4 = Unsafe.Add(ref b, 4); float acc5 = Unsafe.Add(ref b, 5); float acc6 = Unsafe.Add(ref b, 6); float acc7 = Unsafe.Add(ref b, 7);
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 64); acc2 += v * Unsafe.Add(ref wc, 128); acc3 += v * Unsafe.Add(ref wc, 192); acc4 += v * Unsafe.Add(ref wc, 256); acc5 += v * Unsafe.Add(ref wc, 320); acc6 += v * Unsafe.Add(ref wc, 384); acc7 += v * Unsafe.Add(ref wc, 448);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 65); acc2 += v * Unsafe.Add(ref wc, 129); acc3 += v * Unsafe.Add(ref wc, 193); acc4 += v * Unsafe.Add(ref wc, 257); acc5 += v * Unsafe.Add(ref wc, 321); acc6 += v * Unsafe.Add(ref wc, 385); acc7 += v * Unsafe.Add(ref wc, 449);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 16);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 66); acc2 += v * Unsafe.Add(ref wc, 130); acc3 += v * Unsafe.Add(ref wc, 194); acc4 += v * Unsafe.Add(ref wc, 258); acc5 += v * Unsafe.Add(ref wc, 322); acc6 += v * Unsafe.Add(ref wc, 386); acc7 += v * Unsafe.Add(ref wc, 450);
+                    v = Unsafe.Add(ref xc, 17);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 67); acc2 += v * Unsafe.Add(ref wc, 131); acc3 += v * Unsafe.Add(ref wc, 195); acc4 += v * Unsafe.Add(ref wc, 259); acc5 += v * Unsafe.Add(ref wc, 323); acc6 += v * Unsafe.Add(ref wc, 387); acc7 += v * Unsafe.Add(ref wc, 451);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 4);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 49) = acc1;
+                Unsafe.Add(ref y, ow + 98) = acc2;
+                Unsafe.Add(ref y, ow + 147) = acc3;
+                Unsafe.Add(ref y, ow + 196) = acc4;
+                Unsafe.Add(ref y, ow + 245) = acc5;
+                Unsafe.Add(ref y, ow + 294) = acc6;
+                Unsafe.Add(ref y, ow + 343) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Up</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Up_Phase3_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 2, KW = 2, SH = 1, SW = 1, PT = 1, PB = 0, PL = 1, PR = 0, Groups = 1;
+        private const int Cin = 16, Cout = 8;
+        private const int H = 7;
+        private const int W = 7;
+        private const int OW = 7; // output width
+        private const int OH = 7; // output height
+        private const int CoutG = 8; // output channels (filters) per group
+        private const nint PhaseLen = 8; // floats per column phase of a staged row: ceil((W + 1 + 0) / 1)
+        private const nint RowStride = 16; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 128; // floats per staged plane: (H + 1 + 0) rows
+        private const nint OutPlane = 49; // floats per output plane
+        private const int CinG = 16; // input channels per group
+        private const int WOc = 64; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 8; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 8; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 4; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.Zeros);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
+            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
+            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 256));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 320));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 384));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 448));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 257));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 321));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 385));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 449));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 258));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 322));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 386));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 450));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 259));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 323));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 387));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 451));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 4 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
+            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 64));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 192));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 65));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 193));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 16)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 16));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 66));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 194));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 17)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 17));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 67));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 195));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 4);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 147));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = Unsafe.Add(ref b, 0); float acc1 = Unsafe.Add(ref b, 1); float acc2 = Unsafe.Add(ref b, 2); float acc3 = Unsafe.Add(ref b, 3); float acc4 = Unsafe.Add(ref b, 4); float acc5 = Unsafe.Add(ref b, 5); float acc6 = Unsafe.Add(ref b, 6); float acc7 = Unsafe.Add(ref b, 7);
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 64); acc2 += v * Unsafe.Add(ref wc, 128); acc3 += v * Unsafe.Add(ref wc, 192); acc4 += v * Unsafe.Add(ref wc, 256); acc5 += v * Unsafe.Add(ref wc, 320); acc6 += v * Unsafe.Add(ref wc, 384); acc7 += v * Unsafe.Add(ref wc, 448);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 65); acc2 += v * Unsafe.Add(ref wc, 129); acc3 += v * Unsafe.Add(ref wc, 193); acc4 += v * Unsafe.Add(ref wc, 257); acc5 += v * Unsafe.Add(ref wc, 321); acc6 += v * Unsafe.Add(ref wc, 385); acc7 += v * Unsafe.Add(ref wc, 449);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 16);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 66); acc2 += v * Unsafe.Add(ref wc, 130); acc3 += v * Unsafe.Add(ref wc, 194); acc4 += v * Unsafe.Add(ref wc, 258); acc5 += v * Unsafe.Add(ref wc, 322); acc6 += v * Unsafe.Add(ref wc, 386); acc7 += v * Unsafe.Add(ref wc, 450);
+                    v = Unsafe.Add(ref xc, 17);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 67); acc2 += v * Unsafe.Add(ref wc, 131); acc3 += v * Unsafe.Add(ref wc, 195); acc4 += v * Unsafe.Add(ref wc, 259); acc5 += v * Unsafe.Add(ref wc, 323); acc6 += v * Unsafe.Add(ref wc, 387); acc7 += v * Unsafe.Add(ref wc, 451);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 4);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 49) = acc1;
+                Unsafe.Add(ref y, ow + 98) = acc2;
+                Unsafe.Add(ref y, ow + 147) = acc3;
+                Unsafe.Add(ref y, ow + 196) = acc4;
+                Unsafe.Add(ref y, ow + 245) = acc5;
+                Unsafe.Add(ref y, ow + 294) = acc6;
+                Unsafe.Add(ref y, ow + 343) = acc7;
+            }
+        }
+
     }
 }

@@ -1,0 +1,110 @@
+using ConvGen.Generator.Helpers;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// The members of a transposed layer split into output phases (<see cref="TransposedPlanner"/>): one weight array
+/// per phase, rearranged from the PyTorch layout on every Forward (so writes through Weights count at once), each
+/// phase run by its own specialized convolution kernel into a per-thread buffer, then written interleaved.
+/// </summary>
+internal static class TransposedEmitter
+{
+    public static string PhaseField(int index) => $"_phase{index}";
+
+    public static void WriteState(CodeWriter w, KernelPlan plan, LayerGeometry g)
+    {
+        w.Line("// Per output phase: the taps that reach it, as the weights of a stride-1 convolution [Cout, Cin/Groups, Mh, Mw].");
+        int i = 0;
+        foreach (PhasePlan p in plan.Phases!.Value)
+        {
+            string size = g.HasStaticChannels ? LayerEmitter.N((long)g.OutChannels * g.InChannelsPerGroup * p.Mh * p.Mw) : $"_geometry.OutChannels * (_geometry.InChannels / {g.Groups}) * {p.Mh * p.Mw}";
+            w.Line(g.HasStaticChannels
+                ? $"private readonly float[] {PhaseField(i)} = new float[{size}];"
+                : $"private float[] {PhaseField(i)} => _phases[{i}];");
+            i++;
+        }
+
+        w.Line();
+        w.Line("// One phase's outputs for the whole batch, per thread (the phase kernels stage their input in Scratch).");
+        w.Line("[global::System.ThreadStatic]");
+        w.Line("private static float[]? t_phase;");
+        w.Line();
+    }
+
+    /// <summary>For layers whose channels come from the constructor: the phase arrays are sized there.</summary>
+    public static void WriteDynamicAllocation(CodeWriter w, KernelPlan plan, LayerGeometry g)
+    {
+        w.Line("_phases = new float[][]");
+        w.Line("{");
+        w.Indent();
+        foreach (PhasePlan p in plan.Phases!.Value)
+        {
+            w.Line($"new float[outChannels * (inChannels / {g.Groups}) * {p.Mh * p.Mw}],");
+        }
+
+        w.Outdent();
+        w.Line("};");
+    }
+
+    public static void WriteForward(CodeWriter w, KernelPlan plan, LayerGeometry g, string geometry)
+    {
+        w.Line("ArrangePhaseWeights();");
+        w.Line("int planes = inputShape.N * OutChannels;");
+        int i = 0;
+        foreach (PhasePlan p in plan.Phases!.Value)
+        {
+            string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(p.Plan)}";
+            string shape = g.Dimensions == 1
+                ? $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {p.Qw})"
+                : $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {p.Qh}, {p.Qw})";
+            w.Line($"// Phase {i}: kernel rows {p.Rh} + {g.StrideH}t, columns {p.Rw} + {g.StrideW}t ({p.Mh}x{p.Mw} taps); outputs from ({p.FirstH}, {p.FirstW}), {p.Qh}x{p.Qw} of them.");
+            w.Line("{");
+            w.Indent();
+            w.Line($"global::ConvGen.TensorShape phaseShape = {shape};");
+            w.Line("int length = (int)phaseShape.ElementCount;");
+            w.Line("float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);");
+            w.Line($"{kernel}.Run(input, inputShape, phase, phaseShape, {PhaseField(i)}, _bias, 0, 1);");
+            w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, {p.Qh}, {p.Qw}, outputShape.H, outputShape.W, {p.FirstH}, {p.FirstW}, {g.StrideH}, {g.StrideW});");
+            w.Outdent();
+            w.Line("}");
+
+            i++;
+        }
+    }
+
+    /// <summary>The rearrangement: phase weight (oc, icg, th, tw) is PyTorch weight (ci, ocg, Rh + Sh·(Mh−1−th), Rw + Sw·(Mw−1−tw)).</summary>
+    public static void WriteArrange(CodeWriter w, KernelPlan plan, LayerGeometry g)
+    {
+        w.Line();
+        w.Line("/// <summary>Copies each phase's taps out of the PyTorch-layout weights [Cin, Cout/Groups, Kh, Kw], flipped.</summary>");
+        using (w.Block("private void ArrangePhaseWeights()"))
+        {
+            w.Line($"int cinG = InChannels / {g.Groups}, coutG = OutChannels / {g.Groups};");
+            using (w.Block("for (int ci = 0; ci < InChannels; ci++)"))
+            {
+                w.Line("int group = ci / cinG, icg = ci % cinG;");
+                using (w.Block("for (int j = 0; j < coutG; j++)"))
+                {
+                    w.Line($"int source = (ci * coutG + j) * {g.KernelH * g.KernelW};");
+                    w.Line("int filter = (group * coutG + j) * cinG + icg;");
+                    int i = 0;
+                    foreach (PhasePlan p in plan.Phases!.Value)
+                    {
+                        for (int th = 0; th < p.Mh; th++)
+                        {
+                            for (int tw = 0; tw < p.Mw; tw++)
+                            {
+                                int kh = p.Rh + g.StrideH * (p.Mh - 1 - th), kw = p.Rw + g.StrideW * (p.Mw - 1 - tw);
+                                w.Line($"{PhaseField(i)}[filter * {p.Mh * p.Mw} + {th * p.Mw + tw}] = _weights[source + {kh * g.KernelW + kw}];");
+                            }
+                        }
+
+                        i++;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Generic;
+using System.Globalization;
+using ConvGen.Generator.Helpers;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Planning;
+
+/// <summary>
+/// One output phase of a transposed layer: the outputs (FirstH + Sh·a, FirstW + Sw·b), which form a stride-1
+/// convolution of the input with the Mh×Mw taps that reach them.
+/// </summary>
+/// <param name="Rh">Tap residue: this phase uses kernel rows Rh, Rh + Sh, ...</param>
+/// <param name="Rw">Tap residue of the columns.</param>
+/// <param name="FirstH">First output row of the phase.</param>
+/// <param name="FirstW">First output column of the phase.</param>
+/// <param name="Qh">Output rows of the phase.</param>
+/// <param name="Qw">Output columns of the phase.</param>
+/// <param name="Mh">Kernel rows of the phase's convolution.</param>
+/// <param name="Mw">Kernel columns of the phase's convolution.</param>
+/// <param name="Plan">The phase's convolution, planned as any layer.</param>
+internal sealed record PhasePlan(int Rh, int Rw, int FirstH, int FirstW, int Qh, int Qw, int Mh, int Mw, KernelPlan Plan);
+
+/// <summary>
+/// Splits a transposed layer into output phases. Output f (counted before the crop of the begin padding) receives
+/// input i through tap k exactly when f = i·S + k: the outputs with f ≡ r (mod S) use only the taps k ≡ r, and
+/// along them the input index steps by one. So each phase is a plain stride-1 convolution with a dense, flipped
+/// sub-kernel of ceil((K − r) / S) taps: no multiply-add by an inserted zero, which is what the zero-insertion
+/// formulation spends (S² − 1)/S² of its work on.
+/// </summary>
+internal static class TransposedPlanner
+{
+    /// <summary>The phases' geometries, or null with <paramref name="whyNot"/> when the split is not generated.</summary>
+    public static List<(int Rh, int Rw, int FirstH, int FirstW, int Qh, int Qw, int Mh, int Mw, LayerGeometry Geometry)>? Split(LayerGeometry g, out string? whyNot)
+    {
+        whyNot = null;
+        if (g.Dimensions == 3)
+        {
+            whyNot = "3-D transposed layers run the general phase kernel in this version";
+            return null;
+        }
+
+        if (!g.HasStaticSize)
+        {
+            whyNot = "the phase split is planned for a static input size (give the input size to specialize)";
+            return null;
+        }
+
+        if (g.DilationH != 1 || g.DilationW != 1)
+        {
+            whyNot = "dilated transposed layers run the general phase kernel in this version";
+            return null;
+        }
+
+        var h = Axis(g.InH, g.KernelH, g.StrideH, g.PadH, (int)g.OutH);
+        var w = Axis(g.InW, g.KernelW, g.StrideW, g.PadW, (int)g.OutW);
+        if (h is null || w is null)
+        {
+            whyNot = "an output phase would need cropping or has no taps (kernel smaller than the stride, or padding beyond the kernel)";
+            return null;
+        }
+
+        var phases = new List<(int, int, int, int, int, int, int, int, LayerGeometry)>();
+        foreach (var ph in h)
+        {
+            foreach (var pw in w)
+            {
+                LayerGeometry phase = new LayerGeometry(g.InChannels, g.OutChannels, ph.M, pw.M, 1, 1, ph.PadBegin, pw.PadBegin, 1, 1, g.Groups, g.HasBias, g.InH, g.InW)
+                {
+                    Dimensions = g.Dimensions,
+                    PadBottom = ph.PadEnd,
+                    PadRight = pw.PadEnd,
+                    Activation = g.Activation,
+                    NegativeSlope = g.NegativeSlope,
+                };
+                phases.Add((ph.R, pw.R, ph.First, pw.First, ph.Q, pw.Q, ph.M, pw.M, phase));
+            }
+        }
+
+        return phases;
+    }
+
+    /// <summary>The phases of one axis, or null when one cannot be a plain convolution with non-negative pads.</summary>
+    private static List<(int R, int First, int Q, int M, int PadBegin, int PadEnd)>? Axis(int input, int kernel, int stride, int padBegin, int output)
+    {
+        var phases = new List<(int, int, int, int, int, int)>();
+        for (int r = 0; r < stride; r++)
+        {
+            int m = r < kernel ? (kernel - r + stride - 1) / stride : 0;
+            int first = ((r - padBegin) % stride + stride) % stride;
+            int q = first < output ? (output - 1 - first) / stride + 1 : 0;
+            if (m == 0 || q == 0)
+            {
+                return null;
+            }
+
+            // Output first + S·a is q = qFirst + a in the phase's own coordinates, and reads input q − (M − 1) + t.
+            int qFirst = (first + padBegin - r) / stride;
+            int begin = m - 1 - qFirst;
+            int end = q + m - 1 - begin - input;
+            if (begin < 0 || end < 0)
+            {
+                return null;
+            }
+
+            phases.Add((r, first, q, m, begin, end));
+        }
+
+        return phases;
+    }
+
+    public static string Describe(EquatableArray<PhasePlan> phases, LayerGeometry g)
+    {
+        var sizes = new List<string>();
+        foreach (PhasePlan p in phases)
+        {
+            sizes.Add(g.Dimensions == 1 ? p.Mw.ToString(CultureInfo.InvariantCulture) : $"{p.Mh}x{p.Mw}");
+        }
+
+        return string.Format(CultureInfo.InvariantCulture,
+            "specialized: {0} output phase(s), each a stride-1 convolution with only the taps that reach it ({1}), its outputs written interleaved; no multiply-add by an inserted zero",
+            phases.Length, string.Join(", ", sizes));
+    }
+}

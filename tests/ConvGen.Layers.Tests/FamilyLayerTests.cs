@@ -22,7 +22,8 @@ public class FamilyLayerTests
         () => new Up2x(), () => new Up2xGroups(), () => new UpSame(), () => new Up1d(), () => new Up3d(), () => new DynamicUp(5, 3),
         () => new UpPhases(), () => new UpPhasesGroups(), () => new UpPhasesPointwise(), () => new UpPhasesS3(), () => new UpPhases1d(),
         () => new UpStride1Dynamic(3, 5), () => new UpPhasesRect(),
-        () => new Sep3(), () => new Sep5S2M2(), () => new SepSameReflect(),
+        () => new Sep3(), () => new Sep5S2M2(), () => new SepSameReflect(), () => new SepBands(), () => new SepStaticBands(),
+        () => new SepDynamicChannels(3, 5),
     };
 
     private static readonly int[] s_sizes = { 1, 3, 4, 7, 9, 16, 17, 20, 33, 40 };

@@ -52,3 +52,6 @@ namespace ConvGen.Layers.Tests;
 [SeparableConvLayer(K = 3, P = 1, InChannels = 8, OutChannels = 16)] public partial class Sep3 { }
 [SeparableConvLayer(K = 5, S = 2, P = 2, DepthMultiplier = 2, InChannels = 3, OutChannels = 7, Activation = Activation.ReLU6)] public partial class Sep5S2M2 { }
 [SeparableConvLayer(K = 3, Padding = PaddingRule.Same, PaddingMode = PaddingMode.Reflect, InChannels = 4, OutChannels = 5, Bias = false)] public partial class SepSameReflect { }
+[SeparableConvLayer(K = 3, S = 2, P = 1, DepthMultiplier = 4, InChannels = 32, OutChannels = 8, PaddingMode = PaddingMode.Replicate, Activation = Activation.SiLU)] public partial class SepBands { }
+[SeparableConvLayer(K = 3, P = 1, InChannels = 64, OutChannels = 24, InH = 20, InW = 33)] public partial class SepStaticBands { }
+[SeparableConvLayer(K = 3, S = 2, Padding = PaddingRule.Same)] public partial class SepDynamicChannels { }

@@ -10,15 +10,10 @@ internal static class EmitterSupport
 {
     /// <summary>
     /// Null when a convolution (or a transposed layer's phase) gets a specialized kernel, otherwise the reason it does
-    /// not (a clause after "because"). Transposed layers are split into phases by the planner first.
+    /// not (a clause after "because"). Transposed and separable layers are split into such convolutions by the planner first.
     /// </summary>
     public static string? WhyGeneral(LayerGeometry g)
     {
-        if (g.Kind == LayerKind.Separable)
-        {
-            return "separable layers run the general kernel in this version (depthwise then pointwise, fused a band of rows at a time)";
-        }
-
         if (!g.PadsKnownAtBuildTime)
         {
             return "'same' padding at a stride above 1 depends on the input size, which the attribute does not fix (give the input size to specialize)";

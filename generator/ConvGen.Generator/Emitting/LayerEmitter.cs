@@ -58,6 +58,13 @@ internal static class LayerEmitter
                 KernelEmitter.Emit(w, phase.Plan);
             }
         }
+        else if (plan.Depthwise is not null)
+        {
+            w.Line();
+            KernelEmitter.Emit(w, plan.Depthwise);
+            w.Line();
+            KernelEmitter.Emit(w, plan.Pointwise!);
+        }
         else if (plan.IsSpecialized)
         {
             w.Line();
@@ -94,6 +101,8 @@ internal static class LayerEmitter
             ? "general runtime kernel, because " + plan.FallbackReason
             : plan.Phases is { } split
             ? TransposedPlanner.Describe(split, g)
+            : plan.Depthwise is not null
+            ? SeparableEmitter.Describe(plan, g)
             : plan.Winograd is not null
             ? plan.Winograd.Why
             : g.HasDepthLoop
@@ -113,6 +122,17 @@ internal static class LayerEmitter
                 LayerGeometry pg = p.Plan.Geometry;
                 tiles.Add($"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {p.Qh}x{p.Qw} of them");
                 foreach (TileShape tile in p.Plan.Tiles)
+                {
+                    tiles.Add("    " + tile.Why);
+                }
+            }
+        }
+        else if (plan.Depthwise is not null)
+        {
+            foreach ((string half, KernelPlan sub) in new[] { ("depthwise", plan.Depthwise), ("pointwise", plan.Pointwise!) })
+            {
+                tiles.Add($"  {half}:");
+                foreach (TileShape tile in sub.Tiles)
                 {
                     tiles.Add("    " + tile.Why);
                 }
@@ -152,6 +172,7 @@ internal static class LayerEmitter
             $"Kernel    {kernel}",
             !plan.IsSpecialized ? "Input     checked and staged by the general kernel"
                 : plan.Phases is not null ? "Input     staged by each phase's kernel with the zero border its taps need"
+                : plan.Depthwise is not null ? $"Input     copied a band of rows at a time with its {(g.PaddingMode == LayerPaddingMode.Zeros ? "zero" : g.PaddingMode.ToString().ToLowerInvariant())} padding, then read by the depthwise kernel"
                 : plan.Winograd is not null ? "Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)"
                 : $"Input     {input}",
             plan.IsSpecialized ? "Dispatch  " + string.Join(" -> ", System.Linq.Enumerable.Select(plan.VectorWidths, b => $"Vector{b}")) + " -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)" : "Dispatch  at run time inside the general kernel",
@@ -358,6 +379,11 @@ internal static class LayerEmitter
                 TransposedEmitter.WriteState(w, plan, g);
             }
 
+            if (plan.Depthwise is not null)
+            {
+                SeparableEmitter.WriteState(w, g);
+            }
+
             if (plan.Winograd is not null)
             {
                 w.Line("// Winograd-transformed weights and the weights they were computed from: compared on every Forward, so writes");
@@ -442,6 +468,10 @@ internal static class LayerEmitter
             {
                 TransposedEmitter.WriteForward(w, plan, g, geometry);
             }
+            else if (plan.Depthwise is not null)
+            {
+                SeparableEmitter.WriteForward(w, plan, g, geometry, literalName);
+            }
             else if (plan.IsSpecialized)
             {
                 string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}";
@@ -486,7 +516,7 @@ internal static class LayerEmitter
         w.Line(Threaded(plan)
             ? "/// Threads a <see cref=\"Forward\"/> call may use: 0 (the default) decides per call, staying on the calling thread"
             : plan.IsSpecialized
-            ? "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs its phase kernels on the calling thread."
+            ? "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs its kernels on the calling thread."
             : "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs the general kernel on the calling thread.");
         if (Threaded(plan))
         {
@@ -512,8 +542,8 @@ internal static class LayerEmitter
         }
     }
 
-    /// <summary>Whether Forward may split the work over threads (specialized convolutions; not yet the phase-split transposed layers).</summary>
-    private static bool Threaded(KernelPlan plan) => plan.IsSpecialized && plan.Phases is null;
+    /// <summary>Whether Forward may split the work over threads (specialized convolutions; not yet transposed and separable layers).</summary>
+    private static bool Threaded(KernelPlan plan) => plan.IsSpecialized && plan.Phases is null && plan.Depthwise is null;
 
     private static void Const(CodeWriter w, string name, long value, string summary)
     {

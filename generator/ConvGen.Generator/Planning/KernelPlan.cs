@@ -43,5 +43,11 @@ internal sealed record KernelPlan
     /// <summary>A transposed layer's output phases, each with its own convolution kernel; null for other kinds.</summary>
     public EquatableArray<PhasePlan>? Phases { get; init; }
 
+    /// <summary>A separable layer's depthwise kernel (valid, over padded bands); null for other kinds.</summary>
+    public KernelPlan? Depthwise { get; init; }
+
+    /// <summary>A separable layer's pointwise kernel (1×1 with the bias and activation); null for other kinds.</summary>
+    public KernelPlan? Pointwise { get; init; }
+
     public bool IsSpecialized => FallbackReason is null;
 }

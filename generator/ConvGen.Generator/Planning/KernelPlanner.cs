@@ -41,6 +41,11 @@ internal static class KernelPlanner
             return PlanTransposed(shell, g, widths);
         }
 
+        if (g.Kind == LayerKind.Separable)
+        {
+            return PlanSeparable(shell, g, widths);
+        }
+
         return PlanConvolution(shell, g, widths, spec.AllowWinograd);
     }
 
@@ -84,6 +89,45 @@ internal static class KernelPlanner
             WinogradWhyNot = whyNot,
             VectorWidths = new EquatableArray<int>(widths),
             Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => NoHoistInDepth(TilePlanner.Choose(b, g), g)) : System.Array.Empty<TileShape>()),
+        };
+    }
+
+    /// <summary>
+    /// A separable layer: a specialized depthwise kernel (valid, over a band of padded input rows the layer copies
+    /// out) and a specialized pointwise kernel (1×1 with the bias and the activation), run a band at a time.
+    /// </summary>
+    private static KernelPlan PlanSeparable(KernelPlan shell, LayerGeometry g, int[] widths)
+    {
+        if (!g.HasStaticChannels)
+        {
+            return shell with
+            {
+                FallbackReason = "separable layers with channels from the constructor run the general kernel (the depthwise half's groups are its channels)",
+                VectorWidths = new EquatableArray<int>(widths),
+            };
+        }
+
+        int middle = g.InChannels * g.DepthMultiplier;
+        int paddedWidth = g.HasStaticWidth && g.PadsKnownAtBuildTime ? g.InW + g.PadW + g.PadRight : 0;
+        var depthwise = new LayerGeometry(g.InChannels, middle, g.KernelH, g.KernelW, g.StrideH, g.StrideW, 0, 0, g.DilationH, g.DilationW, g.InChannels, false, 0, paddedWidth);
+        var pointwise = new LayerGeometry(middle, g.OutChannels, 1, 1, 1, 1, 0, 0, 1, 1, 1, g.HasBias, 0, 0)
+        {
+            Activation = g.Activation,
+            NegativeSlope = g.NegativeSlope,
+        };
+        string stem = shell.HintName.Substring(0, shell.HintName.Length - ".ConvLayer.g.cs".Length);
+        KernelPlan dw = PlanConvolution(shell with { HintName = $"{stem}_Depthwise.ConvLayer.g.cs" }, depthwise, widths, allowWinograd: false);
+        KernelPlan pw = PlanConvolution(shell with { HintName = $"{stem}_Pointwise.ConvLayer.g.cs" }, pointwise, widths, allowWinograd: false);
+        if (!dw.IsSpecialized)
+        {
+            return shell with { FallbackReason = "its depthwise half " + dw.FallbackReason, VectorWidths = new EquatableArray<int>(widths) };
+        }
+
+        return shell with
+        {
+            VectorWidths = new EquatableArray<int>(widths),
+            Depthwise = dw,
+            Pointwise = pw,
         };
     }
 

@@ -147,7 +147,6 @@ public sealed class FamilyValidConfigurationTests
         Assert.Equal((LayerKind.Convolution, 2, LayerPaddingRule.Explicit, true), (g.Kind, g.Dimensions, g.PaddingRule, g.PadsKnownAtBuildTime));
         Assert.Null(EmitterSupport.WhyGeneral(g));
         Assert.Null(EmitterSupport.WhyGeneral(g with { PadBottom = 0, Activation = LayerActivation.ReLU, PaddingMode = LayerPaddingMode.Reflect }));
-        Assert.Contains("separable", EmitterSupport.WhyGeneral(g with { Kind = LayerKind.Separable }));
         Assert.Contains("stride above 1", EmitterSupport.WhyGeneral(g with { PadsKnownAtBuildTime = false }));
     }
 }

@@ -64,6 +64,10 @@ public class SnapshotTests
         => Verify("namespace Demo; [ConvGen.Conv3dLayer(K = 3, P = 1, InChannels = 8, OutChannels = 16, InD = 8, InH = 28, InW = 28)] public partial class Video { }", nameof(Conv3d_loops_depth_taps_around_the_unrolled_plane_taps));
 
     [Fact]
+    public void Separable_layer_runs_two_specialized_kernels_a_band_at_a_time()
+        => Verify("namespace Demo; [ConvGen.SeparableConvLayer(K = 3, P = 1, InChannels = 32, OutChannels = 64, InH = 28, InW = 28, Activation = ConvGen.Activation.ReLU6)] public partial class Mobile { }", nameof(Separable_layer_runs_two_specialized_kernels_a_band_at_a_time));
+
+    [Fact]
     public void Transposed_layer_names_its_kernel_and_output_arithmetic()
         => Verify("namespace Demo; [ConvGen.ConvTransposeLayer(K = 4, S = 2, P = 1, InChannels = 16, OutChannels = 8, InH = 7, InW = 7)] public partial class Up { }", nameof(Transposed_layer_names_its_kernel_and_output_arithmetic));
 

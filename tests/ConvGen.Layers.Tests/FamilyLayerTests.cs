@@ -98,6 +98,26 @@ public class FamilyLayerTests
         Assert.True(tested >= 2, $"only {tested} shapes fit {g}");
     }
 
+    [Fact]
+    public void Separable_layer_split_over_threads_matches_reference()
+    {
+        // Large enough (about 0.5 ms of work) that Threads = 2 splits the (image, band) items over two threads.
+        var layer = new SepBands { Threads = 2 };
+        var rng = new Random(7);
+        Fill(rng, layer.Weights, 1f);
+        Fill(rng, layer.Bias, 1f);
+        var shape = new TensorShape(2, 32, 64, 128);
+        var input = new float[shape.ElementCount];
+        Fill(rng, input, 2f);
+        TensorShape output = layer.GetOutputShape(shape);
+        var expected = new float[output.ElementCount];
+        ConvReference.Run(layer.Geometry, input, shape, layer.Weights, layer.Bias, expected);
+        var actual = new float[output.ElementCount];
+        actual.AsSpan().Fill(float.NaN);
+        layer.Forward(input, shape, actual);
+        AssertClose(expected, actual, "SepBands on two threads");
+    }
+
     private static void Fill(Random rng, Span<float> values, float scale)
     {
         for (int i = 0; i < values.Length; i++)

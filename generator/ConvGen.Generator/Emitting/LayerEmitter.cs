@@ -470,7 +470,7 @@ internal static class LayerEmitter
             }
             else if (plan.Depthwise is not null)
             {
-                SeparableEmitter.WriteForward(w, plan, g, geometry, literalName);
+                SeparableEmitter.WriteForward(w, plan, g);
             }
             else if (plan.IsSpecialized)
             {
@@ -516,7 +516,7 @@ internal static class LayerEmitter
         w.Line(Threaded(plan)
             ? "/// Threads a <see cref=\"Forward\"/> call may use: 0 (the default) decides per call, staying on the calling thread"
             : plan.IsSpecialized
-            ? "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs its kernels on the calling thread."
+            ? "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs its phase kernels on the calling thread."
             : "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs the general kernel on the calling thread.");
         if (Threaded(plan))
         {
@@ -537,13 +537,19 @@ internal static class LayerEmitter
             w.Line("void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)");
             w.Indent();
             string packed = plan.Winograd is not null ? "_packedWeights ?? global::System.Array.Empty<float>(), " : "";
-            w.Line($"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, {packed}_bias, part, parts);");
+            w.Line(plan.Depthwise is not null
+                ? "=> RunBands(call.Input, call.InputShape, call.Output, call.OutputShape, part, parts);"
+                : $"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, {packed}_bias, part, parts);");
             w.Outdent();
+            if (plan.Depthwise is not null)
+            {
+                SeparableEmitter.WriteBands(w, plan, g, geometry, literalName);
+            }
         }
     }
 
-    /// <summary>Whether Forward may split the work over threads (specialized convolutions; not yet transposed and separable layers).</summary>
-    private static bool Threaded(KernelPlan plan) => plan.IsSpecialized && plan.Phases is null && plan.Depthwise is null;
+    /// <summary>Whether Forward may split the work over threads (specialized convolutions and separable layers; not yet transposed ones).</summary>
+    private static bool Threaded(KernelPlan plan) => plan.IsSpecialized && plan.Phases is null;
 
     private static void Const(CodeWriter w, string name, long value, string summary)
     {

@@ -47,7 +47,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Mobile : global::ConvGen.IConvLayer
+    partial class Mobile : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel size (height).</summary>
         public const int KernelH = 3;
@@ -120,40 +120,60 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Mobile");
-            global::ConvGen.Internal.Pads pads = global::ConvGen.Internal.LayerGuard.ResolvePads(s_geometry, inputShape, "Mobile");
             global::System.Array.Copy(_weights, 0, _depthwise, 0, _depthwise.Length);
             global::System.Array.Copy(_weights, _depthwise.Length, _pointwise, 0, _pointwise.Length);
-            const int middle = InputChannels * 1;
-            int outH = outputShape.H, outW = outputShape.W, paddedW = inputShape.W + pads.Left + pads.Right;
-            int rows = global::ConvGen.Internal.SeparableBands.BandRows(middle, outW, outH);
-            int inImage = InputChannels * inputShape.H * inputShape.W, outImage = OutputChannels * outH * outW;
-            global::ConvGen.TensorShape imageShape = inputShape with { N = 1 };
-            for (int n = 0; n < inputShape.N; n++)
+            // Single-thread estimate at ~70 GFLOP/s for the two halves together; bands split over threads beyond that.
+            double microseconds = 2.0 * outputShape.N * outputShape.H * outputShape.W * 2336 / 70e3;
+            int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, microseconds);
+            if (parts <= 1)
             {
-                global::System.ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
-                global::System.Span<float> target = output.Slice(n * outImage, outImage);
-                for (int r0 = 0; r0 < outH; r0 += rows)
-                {
-                    int count = global::System.Math.Min(rows, outH - r0);
-                    int inRows = (count - 1) * 1 + 3;
-                    var bandIn = new global::ConvGen.TensorShape(1, InputChannels, inRows, paddedW);
-                    var bandMiddle = new global::ConvGen.TensorShape(1, middle, count, outW);
-                    var bandOut = new global::ConvGen.TensorShape(1, OutputChannels, count, outW);
-                    global::System.Span<float> a = global::System.MemoryExtensions.AsSpan(global::ConvGen.Internal.SeparableBands.Buffer(0, (int)bandIn.ElementCount), 0, (int)bandIn.ElementCount);
-                    global::System.Span<float> b = global::System.MemoryExtensions.AsSpan(global::ConvGen.Internal.SeparableBands.Buffer(1, (int)bandMiddle.ElementCount), 0, (int)bandMiddle.ElementCount);
-                    global::System.Span<float> c = global::System.MemoryExtensions.AsSpan(global::ConvGen.Internal.SeparableBands.Buffer(2, (int)bandOut.ElementCount), 0, (int)bandOut.ElementCount);
-                    global::ConvGen.Internal.SeparableBands.StageRows(image, imageShape, pads, global::ConvGen.PaddingMode.Zeros, r0 * 1, inRows, a);
-                    global::ConvGen.Generated.Demo_Mobile_Depthwise_Kernel.Run(a, bandIn, b, bandMiddle, _depthwise, global::System.Array.Empty<float>(), 0, 1);
-                    global::ConvGen.Generated.Demo_Mobile_Pointwise_Kernel.Run(b, bandMiddle, c, bandOut, _pointwise, _bias, 0, 1);
-                    global::ConvGen.Internal.SeparableBands.Place(c, target, OutputChannels, count * outW, outH * outW, r0 * outW);
-                }
+                RunBands(input, inputShape, output, outputShape, 0, 1);
+            }
+            else
+            {
+                global::ConvGen.Internal.KernelThreads.Run(this, input, inputShape, output, outputShape, parts);
             }
         }
 
         /// <summary>
-        /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs its kernels on the calling thread.
+        /// Threads a <see cref="Forward"/> call may use: 0 (the default) decides per call, staying on the calling thread
+        /// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another
+        /// thread; n uses at most n.
         /// </summary>
         public int Threads { get; set; }
+
+        void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
+            => RunBands(call.Input, call.InputShape, call.Output, call.OutputShape, part, parts);
+
+        /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/> of the (image, band of output rows) items.</summary>
+        private void RunBands(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output, global::ConvGen.TensorShape outputShape, int part, int parts)
+        {
+            global::ConvGen.Internal.Pads pads = global::ConvGen.Internal.LayerGuard.ResolvePads(s_geometry, inputShape, "Mobile");
+            const int middle = InputChannels * 1;
+            int outH = outputShape.H, outW = outputShape.W, paddedW = inputShape.W + pads.Left + pads.Right;
+            int rows = global::ConvGen.Internal.SeparableBands.BandRows(middle, outW, outH);
+            int bands = (outH + rows - 1) / rows, items = inputShape.N * bands;
+            int inImage = InputChannels * inputShape.H * inputShape.W, outImage = OutputChannels * outH * outW;
+            global::ConvGen.TensorShape imageShape = inputShape with { N = 1 };
+            for (int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts); item < last; item++)
+            {
+                int n = item / bands, r0 = item % bands * rows;
+                global::System.ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                global::System.Span<float> target = output.Slice(n * outImage, outImage);
+                int count = global::System.Math.Min(rows, outH - r0);
+                int inRows = (count - 1) * 1 + 3;
+                var bandIn = new global::ConvGen.TensorShape(1, InputChannels, inRows, paddedW);
+                var bandMiddle = new global::ConvGen.TensorShape(1, middle, count, outW);
+                var bandOut = new global::ConvGen.TensorShape(1, OutputChannels, count, outW);
+                global::System.Span<float> a = global::System.MemoryExtensions.AsSpan(global::ConvGen.Internal.SeparableBands.Buffer(0, (int)bandIn.ElementCount), 0, (int)bandIn.ElementCount);
+                global::System.Span<float> b = global::System.MemoryExtensions.AsSpan(global::ConvGen.Internal.SeparableBands.Buffer(1, (int)bandMiddle.ElementCount), 0, (int)bandMiddle.ElementCount);
+                global::System.Span<float> c = global::System.MemoryExtensions.AsSpan(global::ConvGen.Internal.SeparableBands.Buffer(2, (int)bandOut.ElementCount), 0, (int)bandOut.ElementCount);
+                global::ConvGen.Internal.SeparableBands.StageRows(image, imageShape, pads, global::ConvGen.PaddingMode.Zeros, r0 * 1, inRows, a);
+                global::ConvGen.Generated.Demo_Mobile_Depthwise_Kernel.Run(a, bandIn, b, bandMiddle, _depthwise, global::System.Array.Empty<float>(), 0, 1);
+                global::ConvGen.Generated.Demo_Mobile_Pointwise_Kernel.Run(b, bandMiddle, c, bandOut, _pointwise, _bias, 0, 1);
+                global::ConvGen.Internal.SeparableBands.Place(c, target, OutputChannels, count * outW, outH * outW, r0 * outW);
+            }
+        }
     }
 }
 

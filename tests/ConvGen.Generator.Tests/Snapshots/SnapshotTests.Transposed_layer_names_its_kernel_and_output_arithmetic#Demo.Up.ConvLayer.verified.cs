@@ -178,7 +178,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs its kernels on the calling thread.
+        /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs its phase kernels on the calling thread.
         /// </summary>
         public int Threads { get; set; }
 

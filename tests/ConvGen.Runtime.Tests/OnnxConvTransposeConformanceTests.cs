@@ -146,6 +146,11 @@ public class OnnxConvTransposeConformanceTests
     public void Reference_matches_onnx_backend_convtranspose_case(string name)
         => Conformance.AssertMatches(s_cases[name], Conformance.Reference);
 
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void ConvTranspose_layer_matches_onnx_backend_convtranspose_case(string name)
+        => Conformance.AssertMatches(s_cases[name], Conformance.Layer(ConvTranspose.Create));
+
     [Fact]
     public void Case_9_rows_listed_in_the_onnx_case_file_match_the_scatter()
     {

@@ -32,6 +32,18 @@ public class TorchParityTests
         Tensors.AssertClose(c.Expected, actual, name + " " + c.Geometry);
     }
 
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void General_layer_matches_pytorch(string name)
+    {
+        ConformanceCase c = s_cases.Value[name].Case;
+
+        (TensorShape shape, float[] actual) = Conformance.Layer(ConvLayers.Create)(c.Geometry, c.Weights, c.Bias, c.Input, c.InputShape);
+
+        Assert.Equal(c.OutputShape, shape);
+        Tensors.AssertClose(c.Expected, actual, name + " " + c.Geometry);
+    }
+
     [Fact]
     public void The_pytorch_cases_cover_every_kind_dimension_padding_rule_mode_and_activation()
     {

@@ -139,7 +139,7 @@ internal static class KernelPlanner
         {
             return shell with
             {
-                FallbackReason = "transposed layers run the general kernel here, because " + whyNot,
+                FallbackReason = whyNot,
                 VectorWidths = new EquatableArray<int>(widths),
             };
         }

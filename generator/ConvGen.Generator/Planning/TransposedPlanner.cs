@@ -55,7 +55,7 @@ internal static class TransposedPlanner
         var w = Axis(g.InW, g.KernelW, g.StrideW, g.PadW, (int)g.OutW);
         if (h is null || w is null)
         {
-            whyNot = "an output phase would need cropping or has no taps (kernel smaller than the stride, or padding beyond the kernel)";
+            whyNot = "one of its output phases would need its input cropped or has no taps (a kernel smaller than the stride, or padding that crops past a phase's taps), which the phase split does not generate yet";
             return null;
         }
 

@@ -46,6 +46,7 @@ namespace ConvGen.Layers.Tests;
 [ConvTransposeLayer(K = 5, S = 3, P = 2, OutputPadding = 2, InChannels = 3, OutChannels = 4, InH = 4, InW = 20)] public partial class UpPhasesS3 { }
 [ConvTranspose1dLayer(K = 4, S = 2, P = 1, InL = 33, InChannels = 3, OutChannels = 5, Activation = Activation.Tanh)] public partial class UpPhases1d { }
 [ConvTransposeLayer(K = 3, P = 1, InH = 8, InW = 19)] public partial class UpStride1Dynamic { }
+[ConvTransposeLayer(K = 5, S = 3, P = 2, Activation = Activation.ReLU6)] public partial class UpDynamicS3 { }
 [ConvTransposeLayer(Kh = 3, Kw = 4, Sh = 1, Sw = 2, Ph = 1, Pw = 1, InChannels = 2, OutChannels = 3, InH = 5, InW = 12)] public partial class UpPhasesRect { }
 
 // Separable.

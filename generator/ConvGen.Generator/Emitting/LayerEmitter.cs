@@ -120,7 +120,7 @@ internal static class LayerEmitter
             foreach (PhasePlan p in phaseList)
             {
                 LayerGeometry pg = p.Plan.Geometry;
-                tiles.Add($"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {p.Qh}x{p.Qw} of them");
+                tiles.Add($"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {TransposedEmitter.Size(g.InH, "H", p.Qh)} x {TransposedEmitter.Size(g.InW, "W", p.Qw)} of them");
                 foreach (TileShape tile in p.Plan.Tiles)
                 {
                     tiles.Add("    " + tile.Why);

@@ -56,23 +56,34 @@ internal static class TransposedEmitter
         foreach (PhasePlan p in plan.Phases!.Value)
         {
             string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(p.Plan)}";
+            string rows = Size(g.InH, "inputShape.H", p.Qh), columns = Size(g.InW, "inputShape.W", p.Qw);
             string shape = g.Dimensions == 1
-                ? $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {p.Qw})"
-                : $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {p.Qh}, {p.Qw})";
-            w.Line($"// Phase {i}: kernel rows {p.Rh} + {g.StrideH}t, columns {p.Rw} + {g.StrideW}t ({p.Mh}x{p.Mw} taps); outputs from ({p.FirstH}, {p.FirstW}), {p.Qh}x{p.Qw} of them.");
+                ? $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {columns})"
+                : $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {rows}, {columns})";
+            w.Line($"// Phase {i}: kernel rows {p.Rh} + {g.StrideH}t, columns {p.Rw} + {g.StrideW}t ({p.Mh}x{p.Mw} taps); outputs from ({p.FirstH}, {p.FirstW}), {rows} x {columns} of them.");
+            if ((g.InH == 0 && p.Qh < 0) || (g.InW == 0 && p.Qw < 0))
+            {
+                // A small enough input leaves this phase without outputs.
+                w.Line($"if ({rows} > 0 && {columns} > 0)");
+            }
+
             w.Line("{");
             w.Indent();
             w.Line($"global::ConvGen.TensorShape phaseShape = {shape};");
             w.Line("int length = (int)phaseShape.ElementCount;");
+
             w.Line("float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);");
             w.Line($"{kernel}.Run(input, inputShape, phase, phaseShape, {PhaseField(i)}, _bias, 0, 1);");
-            w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, {p.Qh}, {p.Qw}, outputShape.H, outputShape.W, {p.FirstH}, {p.FirstW}, {g.StrideH}, {g.StrideW});");
+            w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, {p.FirstH}, {p.FirstW}, {g.StrideH}, {g.StrideW});");
             w.Outdent();
             w.Line("}");
-
             i++;
         }
     }
+
+    /// <summary>A phase's extent: the input size plus its constant, a literal when the size is static.</summary>
+    internal static string Size(int input, string runtime, int offset)
+        => input > 0 ? LayerEmitter.N(input + offset) : offset == 0 ? runtime : offset > 0 ? $"{runtime} + {offset}" : $"{runtime} - {-offset}";
 
     /// <summary>The rearrangement: phase weight (oc, icg, th, tw) is PyTorch weight (ci, ocg, Rh + Sh·(Mh−1−th), Rw + Sw·(Mw−1−tw)).</summary>
     public static void WriteArrange(CodeWriter w, KernelPlan plan, LayerGeometry g)

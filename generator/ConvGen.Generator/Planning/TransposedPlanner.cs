@@ -13,8 +13,8 @@ namespace ConvGen.Generator.Planning;
 /// <param name="Rw">Tap residue of the columns.</param>
 /// <param name="FirstH">First output row of the phase.</param>
 /// <param name="FirstW">First output column of the phase.</param>
-/// <param name="Qh">Output rows of the phase.</param>
-/// <param name="Qw">Output columns of the phase.</param>
+/// <param name="Qh">Output rows of the phase less the input rows (the same for every input size).</param>
+/// <param name="Qw">Output columns of the phase less the input columns.</param>
 /// <param name="Mh">Kernel rows of the phase's convolution.</param>
 /// <param name="Mw">Kernel columns of the phase's convolution.</param>
 /// <param name="Plan">The phase's convolution, planned as any layer.</param>
@@ -39,20 +39,14 @@ internal static class TransposedPlanner
             return null;
         }
 
-        if (!g.HasStaticSize)
-        {
-            whyNot = "the phase split is planned for a static input size (give the input size to specialize)";
-            return null;
-        }
-
         if (g.DilationH != 1 || g.DilationW != 1)
         {
             whyNot = "dilated transposed layers run the general phase kernel in this version";
             return null;
         }
 
-        var h = Axis(g.InH, g.KernelH, g.StrideH, g.PadH, (int)g.OutH);
-        var w = Axis(g.InW, g.KernelW, g.StrideW, g.PadW, (int)g.OutW);
+        var h = Axis(g.InH, g.KernelH, g.StrideH, g.PadH, g.PadBottom, g.OutputPadH);
+        var w = Axis(g.InW, g.KernelW, g.StrideW, g.PadW, g.PadRight, g.OutputPadW);
         if (h is null || w is null)
         {
             whyNot = "one of its output phases would need its input cropped or has no taps (a kernel smaller than the stride, or padding that crops past a phase's taps), which the phase split does not generate yet";
@@ -79,16 +73,22 @@ internal static class TransposedPlanner
         return phases;
     }
 
-    /// <summary>The phases of one axis, or null when one cannot be a plain convolution with non-negative pads.</summary>
-    private static List<(int R, int First, int Q, int M, int PadBegin, int PadEnd)>? Axis(int input, int kernel, int stride, int padBegin, int output)
+    /// <summary>
+    /// The phases of one axis, or null when one cannot be a plain convolution with non-negative pads. A phase's output
+    /// count is the input size plus a constant (its Q), so the same pads serve every input size; with a static size
+    /// that count must be positive, without one a phase left without outputs by a small input is skipped at run time.
+    /// </summary>
+    private static List<(int R, int First, int Q, int M, int PadBegin, int PadEnd)>? Axis(int input, int kernel, int stride, int padBegin, int padEnd, int outputPad)
     {
         var phases = new List<(int, int, int, int, int, int)>();
         for (int r = 0; r < stride; r++)
         {
             int m = r < kernel ? (kernel - r + stride - 1) / stride : 0;
             int first = ((r - padBegin) % stride + stride) % stride;
-            int q = first < output ? (output - 1 - first) / stride + 1 : 0;
-            if (m == 0 || q == 0)
+
+            // Outputs first, first + S, ... up to the output size (in − 1)·S − Pb − Pe + K + op: in + q of them.
+            int q = (int)Shared.ConvArithmetic.FloorDiv((long)kernel + outputPad - padBegin - padEnd - 1 - first, stride);
+            if (m == 0 || input > 0 && input + q < 1)
             {
                 return null;
             }
@@ -96,7 +96,7 @@ internal static class TransposedPlanner
             // Output first + S·a is q = qFirst + a in the phase's own coordinates, and reads input q − (M − 1) + t.
             int qFirst = (first + padBegin - r) / stride;
             int begin = m - 1 - qFirst;
-            int end = q + m - 1 - begin - input;
+            int end = q + m - 1 - begin;
             if (begin < 0 || end < 0)
             {
                 return null;

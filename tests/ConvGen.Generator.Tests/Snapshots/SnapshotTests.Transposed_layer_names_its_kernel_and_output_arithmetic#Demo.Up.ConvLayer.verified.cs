@@ -9,19 +9,19 @@
 // Kernel    specialized: 4 output phase(s), each a stride-1 convolution with only the taps that reach it (2x2, 2x2, 2x2, 2x2), its outputs written interleaved; no multiply-add by an inserted zero
 // Input     staged by each phase's kernel with the zero border its taps need
 // Dispatch  Vector512 -> Vector256 -> Vector128 -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-//   phase 0: kernel rows 0+2t, columns 0+2t = 2x2 taps, pads 0+1 x 0+1; outputs (1 + 2a, 1 + 2b), 7x7 of them
+//   phase 0: kernel rows 0+2t, columns 0+2t = 2x2 taps, pads 0+1 x 0+1; outputs (1 + 2a, 1 + 2b), 7 x 7 of them
 //     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
 //     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
 //     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
-//   phase 1: kernel rows 0+2t, columns 1+2t = 2x2 taps, pads 0+1 x 1+0; outputs (1 + 2a, 0 + 2b), 7x7 of them
+//   phase 1: kernel rows 0+2t, columns 1+2t = 2x2 taps, pads 0+1 x 1+0; outputs (1 + 2a, 0 + 2b), 7 x 7 of them
 //     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
 //     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
 //     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
-//   phase 2: kernel rows 1+2t, columns 0+2t = 2x2 taps, pads 1+0 x 0+1; outputs (0 + 2a, 1 + 2b), 7x7 of them
+//   phase 2: kernel rows 1+2t, columns 0+2t = 2x2 taps, pads 1+0 x 0+1; outputs (0 + 2a, 1 + 2b), 7 x 7 of them
 //     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
 //     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
 //     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
-//   phase 3: kernel rows 1+2t, columns 1+2t = 2x2 taps, pads 1+0 x 1+0; outputs (0 + 2a, 0 + 2b), 7x7 of them
+//   phase 3: kernel rows 1+2t, columns 1+2t = 2x2 taps, pads 1+0 x 1+0; outputs (0 + 2a, 0 + 2b), 7 x 7 of them
 //     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
 //     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
 //     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
@@ -42,19 +42,19 @@ namespace Demo
     /// Kernel    specialized: 4 output phase(s), each a stride-1 convolution with only the taps that reach it (2x2, 2x2, 2x2, 2x2), its outputs written interleaved; no multiply-add by an inserted zero
     /// Input     staged by each phase's kernel with the zero border its taps need
     /// Dispatch  Vector512 -&gt; Vector256 -&gt; Vector128 -&gt; scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)
-    ///   phase 0: kernel rows 0+2t, columns 0+2t = 2x2 taps, pads 0+1 x 0+1; outputs (1 + 2a, 1 + 2b), 7x7 of them
+    ///   phase 0: kernel rows 0+2t, columns 0+2t = 2x2 taps, pads 0+1 x 0+1; outputs (1 + 2a, 1 + 2b), 7 x 7 of them
     ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
     ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
     ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
-    ///   phase 1: kernel rows 0+2t, columns 1+2t = 2x2 taps, pads 0+1 x 1+0; outputs (1 + 2a, 0 + 2b), 7x7 of them
+    ///   phase 1: kernel rows 0+2t, columns 1+2t = 2x2 taps, pads 0+1 x 1+0; outputs (1 + 2a, 0 + 2b), 7 x 7 of them
     ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
     ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
     ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
-    ///   phase 2: kernel rows 1+2t, columns 0+2t = 2x2 taps, pads 1+0 x 0+1; outputs (0 + 2a, 1 + 2b), 7x7 of them
+    ///   phase 2: kernel rows 1+2t, columns 0+2t = 2x2 taps, pads 1+0 x 0+1; outputs (0 + 2a, 1 + 2b), 7 x 7 of them
     ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
     ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
     ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
-    ///   phase 3: kernel rows 1+2t, columns 1+2t = 2x2 taps, pads 1+0 x 1+0; outputs (0 + 2a, 0 + 2b), 7x7 of them
+    ///   phase 3: kernel rows 1+2t, columns 1+2t = 2x2 taps, pads 1+0 x 1+0; outputs (0 + 2a, 0 + 2b), 7 x 7 of them
     ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
     ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
     ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
@@ -143,37 +143,37 @@ namespace Demo
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Up");
             ArrangePhaseWeights();
             int planes = inputShape.N * OutChannels;
-            // Phase 0: kernel rows 0 + 2t, columns 0 + 2t (2x2 taps); outputs from (1, 1), 7x7 of them.
+            // Phase 0: kernel rows 0 + 2t, columns 0 + 2t (2x2 taps); outputs from (1, 1), 7 x 7 of them.
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase0_Kernel.Run(input, inputShape, phase, phaseShape, _phase0, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 1, 1, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 1, 1, 2, 2);
             }
-            // Phase 1: kernel rows 0 + 2t, columns 1 + 2t (2x2 taps); outputs from (1, 0), 7x7 of them.
+            // Phase 1: kernel rows 0 + 2t, columns 1 + 2t (2x2 taps); outputs from (1, 0), 7 x 7 of them.
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase1_Kernel.Run(input, inputShape, phase, phaseShape, _phase1, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 1, 0, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 1, 0, 2, 2);
             }
-            // Phase 2: kernel rows 1 + 2t, columns 0 + 2t (2x2 taps); outputs from (0, 1), 7x7 of them.
+            // Phase 2: kernel rows 1 + 2t, columns 0 + 2t (2x2 taps); outputs from (0, 1), 7 x 7 of them.
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase2_Kernel.Run(input, inputShape, phase, phaseShape, _phase2, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 0, 1, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 0, 1, 2, 2);
             }
-            // Phase 3: kernel rows 1 + 2t, columns 1 + 2t (2x2 taps); outputs from (0, 0), 7x7 of them.
+            // Phase 3: kernel rows 1 + 2t, columns 1 + 2t (2x2 taps); outputs from (0, 0), 7 x 7 of them.
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase3_Kernel.Run(input, inputShape, phase, phaseShape, _phase3, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, 7, 7, outputShape.H, outputShape.W, 0, 0, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 0, 0, 2, 2);
             }
         }
 

@@ -21,7 +21,7 @@ public class FamilyLayerTests
         () => new VolumeDynamicReflect(3, 6), () => new VolumeTemporal(),
         () => new Up2x(), () => new Up2xGroups(), () => new UpSame(), () => new Up1d(), () => new Up3d(), () => new DynamicUp(5, 3),
         () => new UpPhases(), () => new UpPhasesGroups(), () => new UpPhasesPointwise(), () => new UpPhasesS3(), () => new UpPhases1d(),
-        () => new UpStride1Dynamic(3, 5), () => new UpPhasesRect(), () => new UpDynamicS3(4, 6),
+        () => new UpStride1Dynamic(3, 5), () => new UpPhasesRect(), () => new UpDynamicS3(4, 6), () => new Up3dPhases(), () => new Up3dPhasesStatic(),
         () => new Sep3(), () => new Sep5S2M2(), () => new SepSameReflect(), () => new SepBands(), () => new SepStaticBands(),
         () => new SepDynamicChannels(3, 5),
     };

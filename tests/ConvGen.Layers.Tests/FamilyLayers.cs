@@ -47,6 +47,8 @@ namespace ConvGen.Layers.Tests;
 [ConvTranspose1dLayer(K = 4, S = 2, P = 1, InL = 33, InChannels = 3, OutChannels = 5, Activation = Activation.Tanh)] public partial class UpPhases1d { }
 [ConvTransposeLayer(K = 3, P = 1, InH = 8, InW = 19)] public partial class UpStride1Dynamic { }
 [ConvTransposeLayer(K = 5, S = 3, P = 2, Activation = Activation.ReLU6)] public partial class UpDynamicS3 { }
+[ConvTranspose3dLayer(K = 3, S = 2, P = 1, OutputPadding = 1, InChannels = 4, OutChannels = 3, Activation = Activation.SiLU)] public partial class Up3dPhases { }
+[ConvTranspose3dLayer(Kd = 2, Kh = 3, Kw = 4, Sd = 2, Sh = 1, Sw = 2, Pw = 1, Groups = 2, InChannels = 4, OutChannels = 2, InD = 3, InH = 5, InW = 9)] public partial class Up3dPhasesStatic { }
 [ConvTransposeLayer(Kh = 3, Kw = 4, Sh = 1, Sw = 2, Ph = 1, Pw = 1, InChannels = 2, OutChannels = 3, InH = 5, InW = 12)] public partial class UpPhasesRect { }
 
 // Separable.

@@ -120,7 +120,9 @@ internal static class LayerEmitter
             foreach (PhasePlan p in phaseList)
             {
                 LayerGeometry pg = p.Plan.Geometry;
-                tiles.Add($"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {TransposedEmitter.Size(g.InH, "H", p.Qh)} x {TransposedEmitter.Size(g.InW, "W", p.Qw)} of them");
+                tiles.Add(g.Dimensions == 3
+                    ? $"  phase {index++}: kernel planes {p.Rd}+{g.StrideD}t, rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Md}x{p.Mh}x{p.Mw} taps, pads {pg.PadFront}+{pg.PadBack} x {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstD} + {g.StrideD}c, {p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {TransposedEmitter.Size(g.InD, "D", p.Qd)} x {TransposedEmitter.Size(g.InH, "H", p.Qh)} x {TransposedEmitter.Size(g.InW, "W", p.Qw)} of them"
+                    : $"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {TransposedEmitter.Size(g.InH, "H", p.Qh)} x {TransposedEmitter.Size(g.InW, "W", p.Qw)} of them");
                 foreach (TileShape tile in p.Plan.Tiles)
                 {
                     tiles.Add("    " + tile.Why);

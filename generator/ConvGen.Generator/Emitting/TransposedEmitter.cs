@@ -19,7 +19,7 @@ internal static class TransposedEmitter
         int i = 0;
         foreach (PhasePlan p in plan.Phases!.Value)
         {
-            string size = g.HasStaticChannels ? LayerEmitter.N((long)g.OutChannels * g.InChannelsPerGroup * p.Mh * p.Mw) : $"_geometry.OutChannels * (_geometry.InChannels / {g.Groups}) * {p.Mh * p.Mw}";
+            string size = g.HasStaticChannels ? LayerEmitter.N((long)g.OutChannels * g.InChannelsPerGroup * p.Md * p.Mh * p.Mw) : "";
             w.Line(g.HasStaticChannels
                 ? $"private readonly float[] {PhaseField(i)} = new float[{size}];"
                 : $"private float[] {PhaseField(i)} => _phases[{i}];");
@@ -41,7 +41,7 @@ internal static class TransposedEmitter
         w.Indent();
         foreach (PhasePlan p in plan.Phases!.Value)
         {
-            w.Line($"new float[outChannels * (inChannels / {g.Groups}) * {p.Mh * p.Mw}],");
+            w.Line($"new float[outChannels * (inChannels / {g.Groups}) * {p.Md * p.Mh * p.Mw}],");
         }
 
         w.Outdent();
@@ -56,15 +56,20 @@ internal static class TransposedEmitter
         foreach (PhasePlan p in plan.Phases!.Value)
         {
             string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(p.Plan)}";
-            string rows = Size(g.InH, "inputShape.H", p.Qh), columns = Size(g.InW, "inputShape.W", p.Qw);
-            string shape = g.Dimensions == 1
-                ? $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {columns})"
-                : $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {rows}, {columns})";
-            w.Line($"// Phase {i}: kernel rows {p.Rh} + {g.StrideH}t, columns {p.Rw} + {g.StrideW}t ({p.Mh}x{p.Mw} taps); outputs from ({p.FirstH}, {p.FirstW}), {rows} x {columns} of them.");
-            if ((g.InH == 0 && p.Qh < 0) || (g.InW == 0 && p.Qw < 0))
+            string planes = Size(g.InD, "inputShape.D", p.Qd), rows = Size(g.InH, "inputShape.H", p.Qh), columns = Size(g.InW, "inputShape.W", p.Qw);
+            string shape = g.Dimensions switch
+            {
+                1 => $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {columns})",
+                3 => $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {planes}, {rows}, {columns})",
+                _ => $"new global::ConvGen.TensorShape(inputShape.N, OutChannels, {rows}, {columns})",
+            };
+            w.Line(g.Dimensions == 3
+                ? $"// Phase {i}: kernel planes {p.Rd} + {g.StrideD}t, rows {p.Rh} + {g.StrideH}t, columns {p.Rw} + {g.StrideW}t ({p.Md}x{p.Mh}x{p.Mw} taps); outputs from ({p.FirstD}, {p.FirstH}, {p.FirstW}), {planes} x {rows} x {columns} of them."
+                : $"// Phase {i}: kernel rows {p.Rh} + {g.StrideH}t, columns {p.Rw} + {g.StrideW}t ({p.Mh}x{p.Mw} taps); outputs from ({p.FirstH}, {p.FirstW}), {rows} x {columns} of them.");
+            if ((g.InD == 0 && p.Qd < 0) || (g.InH == 0 && p.Qh < 0) || (g.InW == 0 && p.Qw < 0))
             {
                 // A small enough input leaves this phase without outputs.
-                w.Line($"if ({rows} > 0 && {columns} > 0)");
+                w.Line($"if ({planes} > 0 && {rows} > 0 && {columns} > 0)");
             }
 
             w.Line("{");
@@ -74,7 +79,7 @@ internal static class TransposedEmitter
 
             w.Line("float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);");
             w.Line($"{kernel}.Run(input, inputShape, phase, phaseShape, {PhaseField(i)}, _bias, 0, 1);");
-            w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, {p.FirstH}, {p.FirstW}, {g.StrideH}, {g.StrideW});");
+            w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, {p.FirstD}, {p.FirstH}, {p.FirstW}, {g.StrideD}, {g.StrideH}, {g.StrideW});");
             w.Outdent();
             w.Line("}");
             i++;
@@ -98,17 +103,20 @@ internal static class TransposedEmitter
                 w.Line("int group = ci / cinG, icg = ci % cinG;");
                 using (w.Block("for (int j = 0; j < coutG; j++)"))
                 {
-                    w.Line($"int source = (ci * coutG + j) * {g.KernelH * g.KernelW};");
+                    w.Line($"int source = (ci * coutG + j) * {g.KernelD * g.KernelH * g.KernelW};");
                     w.Line("int filter = (group * coutG + j) * cinG + icg;");
                     int i = 0;
                     foreach (PhasePlan p in plan.Phases!.Value)
                     {
-                        for (int th = 0; th < p.Mh; th++)
+                        for (int td = 0; td < p.Md; td++)
                         {
-                            for (int tw = 0; tw < p.Mw; tw++)
+                            for (int th = 0; th < p.Mh; th++)
                             {
-                                int kh = p.Rh + g.StrideH * (p.Mh - 1 - th), kw = p.Rw + g.StrideW * (p.Mw - 1 - tw);
-                                w.Line($"{PhaseField(i)}[filter * {p.Mh * p.Mw} + {th * p.Mw + tw}] = _weights[source + {kh * g.KernelW + kw}];");
+                                for (int tw = 0; tw < p.Mw; tw++)
+                                {
+                                    int kd = p.Rd + g.StrideD * (p.Md - 1 - td), kh = p.Rh + g.StrideH * (p.Mh - 1 - th), kw = p.Rw + g.StrideW * (p.Mw - 1 - tw);
+                                    w.Line($"{PhaseField(i)}[filter * {p.Md * p.Mh * p.Mw} + {(td * p.Mh + th) * p.Mw + tw}] = _weights[source + {(kd * g.KernelH + kh) * g.KernelW + kw}];");
+                                }
                             }
                         }
 

@@ -150,7 +150,10 @@ internal static class KernelPlanner
         {
             var p = split[i];
             KernelPlan phase = PlanConvolution(shell with { HintName = $"{stem}_Phase{i}.ConvLayer.g.cs" }, p.Geometry, widths, allowWinograd: false);
-            phases.Add(new PhasePlan(p.Rh, p.Rw, p.FirstH, p.FirstW, p.Qh, p.Qw, p.Mh, p.Mw, phase));
+            phases.Add(new PhasePlan(p.Height.R, p.Width.R, p.Height.First, p.Width.First, p.Height.Q, p.Width.Q, p.Height.M, p.Width.M, phase)
+            {
+                Rd = p.Depth.R, FirstD = p.Depth.First, Qd = p.Depth.Q, Md = p.Depth.M,
+            });
         }
 
         return shell with

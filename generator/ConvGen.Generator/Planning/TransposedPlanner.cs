@@ -18,7 +18,23 @@ namespace ConvGen.Generator.Planning;
 /// <param name="Mh">Kernel rows of the phase's convolution.</param>
 /// <param name="Mw">Kernel columns of the phase's convolution.</param>
 /// <param name="Plan">The phase's convolution, planned as any layer.</param>
-internal sealed record PhasePlan(int Rh, int Rw, int FirstH, int FirstW, int Qh, int Qw, int Mh, int Mw, KernelPlan Plan);
+internal sealed record PhasePlan(int Rh, int Rw, int FirstH, int FirstW, int Qh, int Qw, int Mh, int Mw, KernelPlan Plan)
+{
+    /// <summary>Tap residue along the depth (3-D layers; 0 otherwise).</summary>
+    public int Rd { get; init; }
+
+    /// <summary>First output plane of the phase.</summary>
+    public int FirstD { get; init; }
+
+    /// <summary>Output planes of the phase less the input planes.</summary>
+    public int Qd { get; init; }
+
+    /// <summary>Kernel depth of the phase's convolution (1 below 3-D).</summary>
+    public int Md { get; init; } = 1;
+}
+
+/// <summary>One axis of a phase: tap residue, first output, outputs less inputs, taps, and the convolution's pads.</summary>
+internal readonly record struct PhaseShape(int R, int First, int Q, int M, int PadBegin, int PadEnd);
 
 /// <summary>
 /// Splits a transposed layer into output phases. Output f (counted before the crop of the begin padding) receives
@@ -30,43 +46,45 @@ internal sealed record PhasePlan(int Rh, int Rw, int FirstH, int FirstW, int Qh,
 internal static class TransposedPlanner
 {
     /// <summary>The phases' geometries, or null with <paramref name="whyNot"/> when the split is not generated.</summary>
-    public static List<(int Rh, int Rw, int FirstH, int FirstW, int Qh, int Qw, int Mh, int Mw, LayerGeometry Geometry)>? Split(LayerGeometry g, out string? whyNot)
+    public static List<(PhaseShape Depth, PhaseShape Height, PhaseShape Width, LayerGeometry Geometry)>? Split(LayerGeometry g, out string? whyNot)
     {
         whyNot = null;
-        if (g.Dimensions == 3)
-        {
-            whyNot = "3-D transposed layers run the general phase kernel in this version";
-            return null;
-        }
-
-        if (g.DilationH != 1 || g.DilationW != 1)
+        if (g.DilationD != 1 || g.DilationH != 1 || g.DilationW != 1)
         {
             whyNot = "dilated transposed layers run the general phase kernel in this version";
             return null;
         }
 
+        var d = g.Dimensions == 3 ? Axis(g.InD, g.KernelD, g.StrideD, g.PadFront, g.PadBack, g.OutputPadD) : new List<PhaseShape> { new(0, 0, 0, 1, 0, 0) };
         var h = Axis(g.InH, g.KernelH, g.StrideH, g.PadH, g.PadBottom, g.OutputPadH);
         var w = Axis(g.InW, g.KernelW, g.StrideW, g.PadW, g.PadRight, g.OutputPadW);
-        if (h is null || w is null)
+        if (d is null || h is null || w is null)
         {
             whyNot = "one of its output phases would need its input cropped or has no taps (a kernel smaller than the stride, or padding that crops past a phase's taps), which the phase split does not generate yet";
             return null;
         }
 
-        var phases = new List<(int, int, int, int, int, int, int, int, LayerGeometry)>();
-        foreach (var ph in h)
+        var phases = new List<(PhaseShape, PhaseShape, PhaseShape, LayerGeometry)>();
+        foreach (PhaseShape pd in d)
         {
-            foreach (var pw in w)
+            foreach (PhaseShape ph in h)
             {
-                LayerGeometry phase = new LayerGeometry(g.InChannels, g.OutChannels, ph.M, pw.M, 1, 1, ph.PadBegin, pw.PadBegin, 1, 1, g.Groups, g.HasBias, g.InH, g.InW)
+                foreach (PhaseShape pw in w)
                 {
-                    Dimensions = g.Dimensions,
-                    PadBottom = ph.PadEnd,
-                    PadRight = pw.PadEnd,
-                    Activation = g.Activation,
-                    NegativeSlope = g.NegativeSlope,
-                };
-                phases.Add((ph.R, pw.R, ph.First, pw.First, ph.Q, pw.Q, ph.M, pw.M, phase));
+                    LayerGeometry phase = new LayerGeometry(g.InChannels, g.OutChannels, ph.M, pw.M, 1, 1, ph.PadBegin, pw.PadBegin, 1, 1, g.Groups, g.HasBias, g.InH, g.InW)
+                    {
+                        Dimensions = g.Dimensions,
+                        KernelD = pd.M,
+                        PadFront = pd.PadBegin,
+                        PadBack = pd.PadEnd,
+                        InD = g.InD,
+                        PadBottom = ph.PadEnd,
+                        PadRight = pw.PadEnd,
+                        Activation = g.Activation,
+                        NegativeSlope = g.NegativeSlope,
+                    };
+                    phases.Add((pd, ph, pw, phase));
+                }
             }
         }
 
@@ -78,9 +96,9 @@ internal static class TransposedPlanner
     /// count is the input size plus a constant (its Q), so the same pads serve every input size; with a static size
     /// that count must be positive, without one a phase left without outputs by a small input is skipped at run time.
     /// </summary>
-    private static List<(int R, int First, int Q, int M, int PadBegin, int PadEnd)>? Axis(int input, int kernel, int stride, int padBegin, int padEnd, int outputPad)
+    private static List<PhaseShape>? Axis(int input, int kernel, int stride, int padBegin, int padEnd, int outputPad)
     {
-        var phases = new List<(int, int, int, int, int, int)>();
+        var phases = new List<PhaseShape>();
         for (int r = 0; r < stride; r++)
         {
             int m = r < kernel ? (kernel - r + stride - 1) / stride : 0;
@@ -102,7 +120,7 @@ internal static class TransposedPlanner
                 return null;
             }
 
-            phases.Add((r, first, q, m, begin, end));
+            phases.Add(new PhaseShape(r, first, q, m, begin, end));
         }
 
         return phases;
@@ -113,7 +131,12 @@ internal static class TransposedPlanner
         var sizes = new List<string>();
         foreach (PhasePlan p in phases)
         {
-            sizes.Add(g.Dimensions == 1 ? p.Mw.ToString(CultureInfo.InvariantCulture) : $"{p.Mh}x{p.Mw}");
+            sizes.Add(g.Dimensions switch
+            {
+                1 => p.Mw.ToString(CultureInfo.InvariantCulture),
+                3 => $"{p.Md}x{p.Mh}x{p.Mw}",
+                _ => $"{p.Mh}x{p.Mw}",
+            });
         }
 
         return string.Format(CultureInfo.InvariantCulture,

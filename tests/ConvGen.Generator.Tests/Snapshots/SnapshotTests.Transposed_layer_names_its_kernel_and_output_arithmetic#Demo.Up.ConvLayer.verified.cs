@@ -149,7 +149,7 @@ namespace Demo
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase0_Kernel.Run(input, inputShape, phase, phaseShape, _phase0, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 1, 1, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 1, 1, 1, 2, 2);
             }
             // Phase 1: kernel rows 0 + 2t, columns 1 + 2t (2x2 taps); outputs from (1, 0), 7 x 7 of them.
             {
@@ -157,7 +157,7 @@ namespace Demo
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase1_Kernel.Run(input, inputShape, phase, phaseShape, _phase1, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 1, 0, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 1, 0, 1, 2, 2);
             }
             // Phase 2: kernel rows 1 + 2t, columns 0 + 2t (2x2 taps); outputs from (0, 1), 7 x 7 of them.
             {
@@ -165,7 +165,7 @@ namespace Demo
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase2_Kernel.Run(input, inputShape, phase, phaseShape, _phase2, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 0, 1, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 0, 1, 1, 2, 2);
             }
             // Phase 3: kernel rows 1 + 2t, columns 1 + 2t (2x2 taps); outputs from (0, 0), 7 x 7 of them.
             {
@@ -173,7 +173,7 @@ namespace Demo
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
                 global::ConvGen.Generated.Demo_Up_Phase3_Kernel.Run(input, inputShape, phase, phaseShape, _phase3, _bias, 0, 1);
-                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.H, phaseShape.W, outputShape.H, outputShape.W, 0, 0, 2, 2);
+                global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 0, 0, 1, 2, 2);
             }
         }
 

@@ -518,12 +518,17 @@ internal static class LayerEmitter
         w.Line(Threaded(plan)
             ? "/// Threads a <see cref=\"Forward\"/> call may use: 0 (the default) decides per call, staying on the calling thread"
             : plan.IsSpecialized
-            ? "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs its phase kernels on the calling thread."
+            ? "/// Threads a <see cref=\"Forward\"/> call may use, per output phase (the phases run one after another): 0 (the default)"
             : "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs the general kernel on the calling thread.");
         if (Threaded(plan))
         {
             w.Line("/// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another");
             w.Line("/// thread; n uses at most n.");
+        }
+        else if (plan.IsSpecialized)
+        {
+            w.Line("/// decides per phase, splitting phases above about 100 microseconds of work over the processors; 1 never uses");
+            w.Line("/// another thread; n uses at most n.");
         }
 
         w.Line("/// </summary>");
@@ -531,6 +536,7 @@ internal static class LayerEmitter
         if (plan.Phases is not null)
         {
             TransposedEmitter.WriteArrange(w, plan, g);
+            TransposedEmitter.WriteRunners(w, plan, name);
         }
 
         if (Threaded(plan))

@@ -52,6 +52,15 @@ internal static class TransposedEmitter
     {
         w.Line("ArrangePhaseWeights();");
         w.Line("int planes = inputShape.N * OutChannels;");
+        long taps = 0;
+        foreach (PhasePlan q in plan.Phases!.Value)
+        {
+            taps += (long)q.Md * q.Mh * q.Mw;
+        }
+
+        w.Line($"// One thread per ~100 microseconds of a phase's work, at ~80 GFLOP/s; the phases run one after another.");
+        w.Line($"int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, 2.0 * input.Length * (OutChannels / {g.Groups}) * {LayerEmitter.N(taps)} / 80e3 / {plan.Phases!.Value.Length});");
+        w.Line("_runners ??= CreateRunners();");
         int i = 0;
         foreach (PhasePlan p in plan.Phases!.Value)
         {
@@ -78,11 +87,58 @@ internal static class TransposedEmitter
             w.Line("int length = (int)phaseShape.ElementCount;");
 
             w.Line("float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);");
-            w.Line($"{kernel}.Run(input, inputShape, phase, phaseShape, {PhaseField(i)}, _bias, 0, 1);");
+            w.Line($"if (parts <= 1) {kernel}.Run(input, inputShape, phase, phaseShape, {PhaseField(i)}, _bias, 0, 1);");
+            w.Line($"else global::ConvGen.Internal.KernelThreads.Run(_runners[{i}], input, inputShape, global::System.MemoryExtensions.AsSpan(phase, 0, length), phaseShape, parts);");
             w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, {p.FirstD}, {p.FirstH}, {p.FirstW}, {g.StrideD}, {g.StrideH}, {g.StrideW});");
             w.Outdent();
             w.Line("}");
             i++;
+        }
+    }
+
+    /// <summary>
+    /// The thread-pool entry per phase: a small object per phase, made once per layer, whose RunPart runs that phase's
+    /// kernel on its share of the (image, group, tile of filters) items.
+    /// </summary>
+    public static void WriteRunners(CodeWriter w, KernelPlan plan, string name)
+    {
+        w.Line();
+        w.Line("private global::ConvGen.Internal.IParallelKernel[]? _runners;");
+        w.Line();
+        using (w.Block("private global::ConvGen.Internal.IParallelKernel[] CreateRunners()"))
+        {
+            w.Line("var runners = new global::ConvGen.Internal.IParallelKernel[" + LayerEmitter.N(plan.Phases!.Value.Length) + "];");
+            w.Line("for (int i = 0; i < runners.Length; i++) runners[i] = new PhaseRunner(this, i);");
+            w.Line("return runners;");
+        }
+
+        w.Line();
+        using (w.Block("private void RunPhase(int index, in global::ConvGen.Internal.KernelCall call, int part, int parts)"))
+        {
+            w.Line("switch (index)");
+            w.Line("{");
+            w.Indent();
+            int i = 0;
+            foreach (PhasePlan p in plan.Phases!.Value)
+            {
+                string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(p.Plan)}";
+                w.Line($"case {i}: {kernel}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, {PhaseField(i)}, _bias, part, parts); break;");
+                i++;
+            }
+
+            w.Outdent();
+            w.Line("}");
+        }
+
+        w.Line();
+        using (w.Block("private sealed class PhaseRunner : global::ConvGen.Internal.IParallelKernel"))
+        {
+            w.Line($"private readonly {name} _layer;");
+            w.Line("private readonly int _index;");
+            w.Line();
+            w.Line($"public PhaseRunner({name} layer, int index) => (_layer, _index) = (layer, index);");
+            w.Line();
+            w.Line("public void RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts) => _layer.RunPhase(_index, call, part, parts);");
         }
     }
 

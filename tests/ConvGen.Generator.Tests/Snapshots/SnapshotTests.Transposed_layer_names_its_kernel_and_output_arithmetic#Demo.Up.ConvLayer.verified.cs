@@ -143,12 +143,16 @@ namespace Demo
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Up");
             ArrangePhaseWeights();
             int planes = inputShape.N * OutChannels;
+            // One thread per ~100 microseconds of a phase's work, at ~80 GFLOP/s; the phases run one after another.
+            int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, 2.0 * input.Length * (OutChannels / 1) * 16 / 80e3 / 4);
+            _runners ??= CreateRunners();
             // Phase 0: kernel rows 0 + 2t, columns 0 + 2t (2x2 taps); outputs from (1, 1), 7 x 7 of them.
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
-                global::ConvGen.Generated.Demo_Up_Phase0_Kernel.Run(input, inputShape, phase, phaseShape, _phase0, _bias, 0, 1);
+                if (parts <= 1) global::ConvGen.Generated.Demo_Up_Phase0_Kernel.Run(input, inputShape, phase, phaseShape, _phase0, _bias, 0, 1);
+                else global::ConvGen.Internal.KernelThreads.Run(_runners[0], input, inputShape, global::System.MemoryExtensions.AsSpan(phase, 0, length), phaseShape, parts);
                 global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 1, 1, 1, 2, 2);
             }
             // Phase 1: kernel rows 0 + 2t, columns 1 + 2t (2x2 taps); outputs from (1, 0), 7 x 7 of them.
@@ -156,7 +160,8 @@ namespace Demo
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
-                global::ConvGen.Generated.Demo_Up_Phase1_Kernel.Run(input, inputShape, phase, phaseShape, _phase1, _bias, 0, 1);
+                if (parts <= 1) global::ConvGen.Generated.Demo_Up_Phase1_Kernel.Run(input, inputShape, phase, phaseShape, _phase1, _bias, 0, 1);
+                else global::ConvGen.Internal.KernelThreads.Run(_runners[1], input, inputShape, global::System.MemoryExtensions.AsSpan(phase, 0, length), phaseShape, parts);
                 global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 1, 0, 1, 2, 2);
             }
             // Phase 2: kernel rows 1 + 2t, columns 0 + 2t (2x2 taps); outputs from (0, 1), 7 x 7 of them.
@@ -164,7 +169,8 @@ namespace Demo
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
-                global::ConvGen.Generated.Demo_Up_Phase2_Kernel.Run(input, inputShape, phase, phaseShape, _phase2, _bias, 0, 1);
+                if (parts <= 1) global::ConvGen.Generated.Demo_Up_Phase2_Kernel.Run(input, inputShape, phase, phaseShape, _phase2, _bias, 0, 1);
+                else global::ConvGen.Internal.KernelThreads.Run(_runners[2], input, inputShape, global::System.MemoryExtensions.AsSpan(phase, 0, length), phaseShape, parts);
                 global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 0, 1, 1, 2, 2);
             }
             // Phase 3: kernel rows 1 + 2t, columns 1 + 2t (2x2 taps); outputs from (0, 0), 7 x 7 of them.
@@ -172,13 +178,16 @@ namespace Demo
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(inputShape.N, OutChannels, 7, 7);
                 int length = (int)phaseShape.ElementCount;
                 float[] phase = t_phase is { } buffer && buffer.Length >= length ? buffer : (t_phase = new float[length]);
-                global::ConvGen.Generated.Demo_Up_Phase3_Kernel.Run(input, inputShape, phase, phaseShape, _phase3, _bias, 0, 1);
+                if (parts <= 1) global::ConvGen.Generated.Demo_Up_Phase3_Kernel.Run(input, inputShape, phase, phaseShape, _phase3, _bias, 0, 1);
+                else global::ConvGen.Internal.KernelThreads.Run(_runners[3], input, inputShape, global::System.MemoryExtensions.AsSpan(phase, 0, length), phaseShape, parts);
                 global::ConvGen.Internal.PhaseScatter.Scatter(global::System.MemoryExtensions.AsSpan(phase, 0, length), output, planes, phaseShape.D, phaseShape.H, phaseShape.W, outputShape.D, outputShape.H, outputShape.W, 0, 0, 0, 1, 2, 2);
             }
         }
 
         /// <summary>
-        /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs its phase kernels on the calling thread.
+        /// Threads a <see cref="Forward"/> call may use, per output phase (the phases run one after another): 0 (the default)
+        /// decides per phase, splitting phases above about 100 microseconds of work over the processors; 1 never uses
+        /// another thread; n uses at most n.
         /// </summary>
         public int Threads { get; set; }
 
@@ -211,6 +220,36 @@ namespace Demo
                     _phase3[filter * 4 + 3] = _weights[source + 5];
                 }
             }
+        }
+
+        private global::ConvGen.Internal.IParallelKernel[]? _runners;
+
+        private global::ConvGen.Internal.IParallelKernel[] CreateRunners()
+        {
+            var runners = new global::ConvGen.Internal.IParallelKernel[4];
+            for (int i = 0; i < runners.Length; i++) runners[i] = new PhaseRunner(this, i);
+            return runners;
+        }
+
+        private void RunPhase(int index, in global::ConvGen.Internal.KernelCall call, int part, int parts)
+        {
+            switch (index)
+            {
+                case 0: global::ConvGen.Generated.Demo_Up_Phase0_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _phase0, _bias, part, parts); break;
+                case 1: global::ConvGen.Generated.Demo_Up_Phase1_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _phase1, _bias, part, parts); break;
+                case 2: global::ConvGen.Generated.Demo_Up_Phase2_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _phase2, _bias, part, parts); break;
+                case 3: global::ConvGen.Generated.Demo_Up_Phase3_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _phase3, _bias, part, parts); break;
+            }
+        }
+
+        private sealed class PhaseRunner : global::ConvGen.Internal.IParallelKernel
+        {
+            private readonly Up _layer;
+            private readonly int _index;
+
+            public PhaseRunner(Up layer, int index) => (_layer, _index) = (layer, index);
+
+            public void RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts) => _layer.RunPhase(_index, call, part, parts);
         }
     }
 }

@@ -138,6 +138,29 @@ public class FamilyLayerTests
         AssertClose(expected, actual, "DynamicUp on two threads");
     }
 
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void Family_layer_allocates_nothing_after_the_first_call(int index)
+    {
+        IConvLayer layer = s_layers[index]();
+        TensorShape shape = default;
+        foreach (TensorShape candidate in Shapes(layer.Geometry, 2))
+        {
+            shape = candidate; // the largest size the layer accepts
+        }
+
+        var input = new float[shape.ElementCount];
+        var output = new float[layer.GetOutputShape(shape).ElementCount];
+        layer.Forward(input, shape, output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            layer.Forward(input, shape, output);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static void Fill(Random rng, Span<float> values, float scale)
     {
         for (int i = 0; i < values.Length; i++)

@@ -16,7 +16,7 @@ public class FamilyLayerTests
         () => new SeqStatic40Circular(), () => new SeqSameStridedDynamic(3, 5),
         () => new ReflectRelu6(), () => new ReplicateS2Silu(), () => new CircularTanh(), () => new SameEvenSigmoid(),
         () => new SameLowerStatic(), () => new SameStridedDynamic(), () => new AsymmetricLeaky(), () => new ValidDepthwiseRelu(),
-        () => new WinogradSilu(), () => new DynamicRelu(5, 9),
+        () => new WinogradSilu(), () => new DynamicRelu(5, 9), () => new WinogradReflect(), () => new WinogradCircular(), () => new WinogradAsymmetric(),
         () => new Volume3(), () => new VolumeMixed(), () => new VolumeDilatedGroups(), () => new VolumeStatic(), () => new VolumePointwise(),
         () => new VolumeDynamicReflect(3, 6), () => new VolumeTemporal(),
         () => new Up2x(), () => new Up2xGroups(), () => new UpSame(), () => new Up1d(), () => new Up3d(), () => new DynamicUp(5, 3),

@@ -21,6 +21,9 @@ namespace ConvGen.Layers.Tests;
 [ConvLayer(K = 3, Padding = PaddingRule.Valid, Groups = 4, InChannels = 4, OutChannels = 8, Activation = Activation.ReLU)] public partial class ValidDepthwiseRelu { }
 [ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 16, InH = 12, InW = 20, Activation = Activation.SiLU)] public partial class WinogradSilu { }
 [ConvLayer(K = 3, P = 1, Activation = Activation.ReLU)] public partial class DynamicRelu { }
+[ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 16, InH = 12, InW = 20, PaddingMode = PaddingMode.Reflect, Activation = Activation.ReLU)] public partial class WinogradReflect { }
+[ConvLayer(K = 3, P = 2, InChannels = 17, OutChannels = 16, InH = 9, InW = 23, PaddingMode = PaddingMode.Circular)] public partial class WinogradCircular { }
+[ConvLayer(K = 3, PadTop = 0, PadBottom = 2, PadLeft = 1, PadRight = 1, InChannels = 16, OutChannels = 20, InH = 10, InW = 17)] public partial class WinogradAsymmetric { }
 
 // 3-D (NCDHW).
 [Conv3dLayer(K = 3, P = 1, InChannels = 3, OutChannels = 4)] public partial class Volume3 { }

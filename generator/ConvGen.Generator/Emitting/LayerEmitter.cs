@@ -68,7 +68,7 @@ internal static class LayerEmitter
         else if (plan.IsSpecialized)
         {
             w.Line();
-            KernelEmitter.Emit(w, plan);
+            KernelEmitter.Emit(w, plan.PrePadded ?? plan);
         }
 
         return w.ToString().Replace("%VERSION%", Version);
@@ -175,6 +175,7 @@ internal static class LayerEmitter
             !plan.IsSpecialized ? "Input     checked and staged by the general kernel"
                 : plan.Phases is not null ? "Input     staged by each phase's kernel with the zero border its taps need"
                 : plan.Depthwise is not null ? $"Input     copied a band of rows at a time with its {(g.PaddingMode == LayerPaddingMode.Zeros ? "zero" : g.PaddingMode.ToString().ToLowerInvariant())} padding, then read by the depthwise kernel"
+                : plan.PrePadded is not null ? $"Input     padded by {g.PaddingMode.ToString().ToLowerInvariant()} first ({g.PadH}+{g.PadBottom} rows, {g.PadW}+{g.PadRight} columns), then staged per block of tile rows, split into 4 column phases, then transformed (V = B^T d B)"
                 : plan.Winograd is not null ? "Input     staged per block of tile rows with zero borders, split into 4 column phases (tile columns become contiguous lanes), then transformed (V = B^T d B)"
                 : $"Input     {input}",
             plan.IsSpecialized ? "Dispatch  " + string.Join(" -> ", System.Linq.Enumerable.Select(plan.VectorWidths, b => $"Vector{b}")) + " -> scalar, chosen by IsHardwareAccelerated (a JIT/AOT-time constant)" : "Dispatch  at run time inside the general kernel",
@@ -476,7 +477,16 @@ internal static class LayerEmitter
             }
             else if (plan.IsSpecialized)
             {
-                string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}";
+                string kernel = $"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan.PrePadded ?? plan)}";
+                if (plan.PrePadded is { } inner)
+                {
+                    LayerGeometry pg = inner.Geometry;
+                    w.Line($"// Padded by {g.PaddingMode.ToString().ToLowerInvariant()} first (one pass over the input), so that Winograd's own staging only adds the zero border it never reads.");
+                    w.Line($"global::System.ReadOnlySpan<float> padded = global::ConvGen.Internal.PaddedInput.Pad(input, inputShape, new global::ConvGen.Internal.Pads(0, 0, {g.PadH}, {g.PadBottom}, {g.PadW}, {g.PadRight}), global::ConvGen.PaddingMode.{g.PaddingMode});");
+                    w.Line($"var paddedShape = new global::ConvGen.TensorShape(inputShape.N, inputShape.C, {pg.InH}, {pg.InW});");
+                }
+
+                (string x, string xs) = plan.PrePadded is null ? ("input", "inputShape") : ("padded", "paddedShape");
                 bool dense = !g.HasStaticChannels || (long)g.InChannelsPerGroup * g.Taps >= 16;
                 string packed = "";
                 if (plan.Winograd is not null)
@@ -497,12 +507,12 @@ internal static class LayerEmitter
                 w.Line("int parts = global::ConvGen.Internal.KernelThreads.Parts(Threads, microseconds);");
                 using (w.Block("if (parts <= 1)"))
                 {
-                    w.Line($"{kernel}.Run(input, inputShape, output, outputShape, _weights, {packed}_bias, 0, 1);");
+                    w.Line($"{kernel}.Run({x}, {xs}, output, outputShape, _weights, {packed}_bias, 0, 1);");
                 }
 
                 using (w.Block("else"))
                 {
-                    w.Line("global::ConvGen.Internal.KernelThreads.Run(this, input, inputShape, output, outputShape, parts);");
+                    w.Line($"global::ConvGen.Internal.KernelThreads.Run(this, {x}, {xs}, output, outputShape, parts);");
                 }
             }
             else
@@ -547,7 +557,7 @@ internal static class LayerEmitter
             string packed = plan.Winograd is not null ? "_packedWeights ?? global::System.Array.Empty<float>(), " : "";
             w.Line(plan.Depthwise is not null
                 ? "=> RunBands(call.Input, call.InputShape, call.Output, call.OutputShape, part, parts);"
-                : $"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, {packed}_bias, part, parts);");
+                : $"=> global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan.PrePadded ?? plan)}.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, {packed}_bias, part, parts);");
             w.Outdent();
             if (plan.Depthwise is not null)
             {

@@ -49,5 +49,11 @@ internal sealed record KernelPlan
     /// <summary>A separable layer's pointwise kernel (1×1 with the bias and activation); null for other kinds.</summary>
     public KernelPlan? Pointwise { get; init; }
 
+    /// <summary>
+    /// A Winograd kernel planned for the input already padded (by a non-zero padding mode or asymmetric pads, which
+    /// Winograd's staging does not do): the layer pads first, then runs this. Null otherwise.
+    /// </summary>
+    public KernelPlan? PrePadded { get; init; }
+
     public bool IsSpecialized => FallbackReason is null;
 }

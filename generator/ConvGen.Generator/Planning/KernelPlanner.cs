@@ -79,6 +79,30 @@ internal static class KernelPlanner
             winograd = WinogradPlanner.Choose(g, allowWinograd, out whyNot);
         }
 
+        bool padsOtherwise = g.PaddingMode != LayerPaddingMode.Zeros || g.PadBottom != g.PadH || g.PadRight != g.PadW;
+        if (reason is null && winograd is null && padsOtherwise && g.Dimensions == 2 && g.HasStaticSize && g.PadsKnownAtBuildTime)
+        {
+            // Winograd on the input padded first: the same layer with no padding over the padded size.
+            LayerGeometry padded = new LayerGeometry(g.InChannels, g.OutChannels, g.KernelH, g.KernelW, g.StrideH, g.StrideW, 0, 0,
+                g.DilationH, g.DilationW, g.Groups, g.HasBias, g.InH + g.PadH + g.PadBottom, g.InW + g.PadW + g.PadRight)
+            {
+                Activation = g.Activation,
+                NegativeSlope = g.NegativeSlope,
+            };
+            string stem = shell.HintName.Substring(0, shell.HintName.Length - ".ConvLayer.g.cs".Length);
+            KernelPlan inner = PlanConvolution(shell with { HintName = $"{stem}_Padded.ConvLayer.g.cs" }, padded, widths, allowWinograd);
+            if (inner.Winograd is not null)
+            {
+                return inner with
+                {
+                    HintName = shell.HintName,
+                    Geometry = g,
+                    PrePadded = inner,
+                    WinogradWhyNot = null,
+                };
+            }
+        }
+
         return shell with
         {
             Geometry = g,

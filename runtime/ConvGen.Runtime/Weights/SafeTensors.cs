@@ -1,0 +1,331 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace ConvGen;
+
+/// <summary>One parameter a model expects from a weights file: its name (PyTorch <c>state_dict</c> style), shape and destination.</summary>
+/// <param name="Name">The tensor's name, e.g. <c>conv1.weight</c>.</param>
+/// <param name="Shape">The shape the file must have for it, e.g. [32, 3, 3, 3].</param>
+/// <param name="Destination">Where its values go; exactly as many floats as the shape holds.</param>
+public readonly record struct NamedParameter(string Name, int[] Shape, Memory<float> Destination);
+
+/// <summary>
+/// Reads and writes the safetensors format (an 8-byte little-endian header length, a JSON header naming each tensor's
+/// dtype, shape and byte range, then the raw little-endian data), which PyTorch users get from
+/// <c>safetensors.torch.save_file(model.state_dict(), path)</c>. Float32 only. No reflection, so it works under
+/// NativeAOT.
+/// </summary>
+public static class SafeTensors
+{
+    private const long MaxHeaderBytes = 100 << 20;
+
+    /// <summary>
+    /// Copies every parameter from <paramref name="file"/> into its destination, or throws
+    /// <see cref="InvalidDataException"/> listing every missing, misshaped or mistyped tensor (expected and found)
+    /// without copying anything. Tensors in the file that no parameter names are listed in the message but allowed
+    /// unless <paramref name="allowUnused"/> is false.
+    /// </summary>
+    public static void Load(ReadOnlySpan<byte> file, IReadOnlyList<NamedParameter> parameters, bool allowUnused = true)
+    {
+        Dictionary<string, Entry> entries = ReadHeader(file, out int dataStart);
+        var problems = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (NamedParameter p in parameters)
+        {
+            used.Add(p.Name);
+            string expected = $"F32 [{string.Join(", ", p.Shape)}]";
+            if (!entries.TryGetValue(p.Name, out Entry e))
+            {
+                problems.Add($"'{p.Name}': expected {expected}, missing from the file");
+                continue;
+            }
+
+            if (e.DType != "F32" || !ShapeEquals(e.Shape, p.Shape))
+            {
+                problems.Add($"'{p.Name}': expected {expected}, found {e.DType} [{string.Join(", ", e.Shape)}]");
+                continue;
+            }
+
+            if (Count(p.Shape) != p.Destination.Length)
+            {
+                problems.Add($"'{p.Name}': its destination holds {p.Destination.Length} floats but {expected} has {Count(p.Shape)}");
+            }
+        }
+
+        var unused = new List<string>();
+        foreach (string name in entries.Keys)
+        {
+            if (!used.Contains(name))
+            {
+                unused.Add(name);
+            }
+        }
+
+        if (!allowUnused && unused.Count > 0)
+        {
+            problems.Add("the file has tensors no parameter takes: " + string.Join(", ", unused));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException("The weights do not fit; nothing was loaded:" + Environment.NewLine + "  "
+                + string.Join(Environment.NewLine + "  ", problems));
+        }
+
+        foreach (NamedParameter p in parameters)
+        {
+            Entry e = entries[p.Name];
+            ReadOnlySpan<byte> bytes = file.Slice(dataStart + (int)e.Begin, (int)(e.End - e.Begin));
+            Span<float> destination = p.Destination.Span;
+            if (BitConverter.IsLittleEndian)
+            {
+                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(destination);
+            }
+            else
+            {
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(4 * i));
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the parameters as a safetensors file (float32, in the given order), e.g. for PyTorch's <c>load_file</c>.</summary>
+    public static void Save(Stream stream, IReadOnlyList<NamedParameter> parameters)
+    {
+        var header = new StringBuilder("{");
+        long offset = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            NamedParameter p = parameters[i];
+            if (Count(p.Shape) != p.Destination.Length)
+            {
+                throw new ArgumentException($"Parameter '{p.Name}' has shape [{string.Join(", ", p.Shape)}] but {p.Destination.Length} values.", nameof(parameters));
+            }
+
+            long bytes = 4L * p.Destination.Length;
+            header.Append(i == 0 ? "" : ",").Append(JsonString(p.Name)).Append(":{\"dtype\":\"F32\",\"shape\":[")
+                .Append(string.Join(",", p.Shape)).Append("],\"data_offsets\":[")
+                .Append(offset.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append((offset + bytes).ToString(CultureInfo.InvariantCulture)).Append("]}");
+            offset += bytes;
+        }
+
+        header.Append('}');
+        byte[] json = Encoding.UTF8.GetBytes(header.ToString());
+        int padding = (8 - json.Length % 8) % 8; // the format allows trailing spaces; aligned data is friendlier to readers
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)(json.Length + padding));
+        stream.Write(length);
+        stream.Write(json);
+        for (int i = 0; i < padding; i++)
+        {
+            stream.WriteByte((byte)' ');
+        }
+
+        Span<byte> one = stackalloc byte[4];
+        foreach (NamedParameter p in parameters)
+        {
+            ReadOnlySpan<float> values = p.Destination.Span;
+            if (BitConverter.IsLittleEndian)
+            {
+                stream.Write(MemoryMarshal.AsBytes(values));
+                continue;
+            }
+
+            foreach (float v in values)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(one, v);
+                stream.Write(one);
+            }
+        }
+    }
+
+    /// <summary>The tensors a file holds: name, dtype and shape, in header order.</summary>
+    public static IReadOnlyList<(string Name, string DType, long[] Shape)> Describe(ReadOnlySpan<byte> file)
+    {
+        var list = new List<(string, string, long[])>();
+        foreach (KeyValuePair<string, Entry> e in ReadHeader(file, out _))
+        {
+            list.Add((e.Key, e.Value.DType, e.Value.Shape));
+        }
+
+        return list;
+    }
+
+    private readonly record struct Entry(string DType, long[] Shape, long Begin, long End);
+
+    private static Dictionary<string, Entry> ReadHeader(ReadOnlySpan<byte> file, out int dataStart)
+    {
+        if (file.Length < 8)
+        {
+            throw new InvalidDataException($"A safetensors file starts with an 8-byte header length; this one has {file.Length} bytes.");
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        if (headerLength > MaxHeaderBytes || (long)headerLength > file.Length - 8)
+        {
+            throw new InvalidDataException($"The safetensors header claims {headerLength} bytes, but the file has {file.Length - 8} after the length.");
+        }
+
+        dataStart = 8 + (int)headerLength;
+        long dataLength = file.Length - dataStart;
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(file.Slice(8, (int)headerLength));
+        try
+        {
+            Expect(ref reader, JsonTokenType.StartObject);
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                string name = reader.GetString()!;
+                Expect(ref reader, JsonTokenType.StartObject);
+                if (name == "__metadata__")
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                string? dtype = null;
+                long[]? shape = null, offsets = null;
+                while (Next(ref reader) == JsonTokenType.PropertyName)
+                {
+                    string key = reader.GetString()!;
+                    switch (key)
+                    {
+                        case "dtype":
+                            Expect(ref reader, JsonTokenType.String);
+                            dtype = reader.GetString();
+                            break;
+                        case "shape":
+                            shape = ReadLongs(ref reader);
+                            break;
+                        case "data_offsets":
+                            offsets = ReadLongs(ref reader);
+                            break;
+                        default:
+                            Next(ref reader);
+                            reader.Skip();
+                            break;
+                    }
+                }
+
+                if (dtype is null || shape is null || offsets is null || offsets.Length != 2)
+                {
+                    throw new InvalidDataException($"Tensor '{name}' lacks dtype, shape or a [begin, end] data_offsets pair.");
+                }
+
+                if (offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+                {
+                    throw new InvalidDataException($"Tensor '{name}' spans bytes [{offsets[0]}, {offsets[1]}) of a {dataLength}-byte data section.");
+                }
+
+                long elements = 1;
+                foreach (long d in shape)
+                {
+                    elements = d < 0 ? -1 : elements * d;
+                }
+
+                if (dtype == "F32" && elements * 4 != offsets[1] - offsets[0])
+                {
+                    throw new InvalidDataException($"Tensor '{name}' is F32 [{string.Join(", ", shape)}] ({elements} values) but spans {offsets[1] - offsets[0]} bytes.");
+                }
+
+                entries[name] = new Entry(dtype, shape, offsets[0], offsets[1]);
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException("The safetensors header is not valid JSON: " + e.Message, e);
+        }
+
+        return entries;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            throw new InvalidDataException("The safetensors header ends early.");
+        }
+
+        return reader.TokenType;
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (Next(ref reader) != type)
+        {
+            throw new InvalidDataException($"The safetensors header has {reader.TokenType} where {type} belongs.");
+        }
+    }
+
+    private static long[] ReadLongs(ref Utf8JsonReader reader)
+    {
+        Expect(ref reader, JsonTokenType.StartArray);
+        var values = new List<long>();
+        while (Next(ref reader) == JsonTokenType.Number)
+        {
+            values.Add(reader.GetInt64());
+        }
+
+        if (reader.TokenType != JsonTokenType.EndArray)
+        {
+            throw new InvalidDataException($"The safetensors header has {reader.TokenType} in a list of integers.");
+        }
+
+        return values.ToArray();
+    }
+
+    private static bool ShapeEquals(long[] found, int[] expected)
+    {
+        if (found.Length != expected.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < found.Length; i++)
+        {
+            if (found[i] != expected[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static long Count(int[] shape)
+    {
+        long count = 1;
+        foreach (int d in shape)
+        {
+            count *= d;
+        }
+
+        return count;
+    }
+
+    private static string JsonString(string value)
+    {
+        var s = new StringBuilder("\"");
+        foreach (char c in value)
+        {
+            _ = c switch
+            {
+                '"' => s.Append("\\\""),
+                '\\' => s.Append("\\\\"),
+                < ' ' => s.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => s.Append(c),
+            };
+        }
+
+        return s.Append('"').ToString();
+    }
+}

@@ -125,3 +125,61 @@ public class SafeTensorsTests
         Assert.Contains("spans bytes [0, 16) of a 8-byte data section", e.Message);
     }
 }
+
+/// <summary>Layers in and out by PyTorch module name.</summary>
+public class SafeTensorsLayerTests
+{
+    [Fact]
+    public void Layers_of_every_kind_save_and_load_by_module_name()
+    {
+        IConvLayer[] layers =
+        {
+            Conv2d.Create(3, 4, 3), Conv1d.Create(2, 5, 3, bias: false), Conv3d.Create(2, 3, 2),
+            ConvTranspose.Create(2, 4, 6, 3, stride: 2, groups: 2), SeparableConv2d.Create(3, 5, 3, depthMultiplier: 2),
+        };
+        var named = new (string, IConvLayer)[layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            Tensors.Random(new Random(i), layers[i].Weights.Length).CopyTo(layers[i].Weights);
+            Tensors.Random(new Random(i + 10), layers[i].Bias.Length).CopyTo(layers[i].Bias);
+            named[i] = ("block." + i.ToString(System.Globalization.CultureInfo.InvariantCulture), layers[i]);
+        }
+
+        using var stream = new System.IO.MemoryStream();
+        SafeTensors.SaveLayers(stream, named);
+        byte[] file = stream.ToArray();
+
+        var names = SafeTensors.Describe(file);
+        Assert.Contains(names, t => t.Name == "block.3.weight" && string.Join(",", t.Shape) == "4,3,3,3"); // [Cin, Cout/G, kh, kw]
+        Assert.Contains(names, t => t.Name == "block.4.pointwise.weight" && string.Join(",", t.Shape) == "5,6,1,1");
+        Assert.DoesNotContain(names, t => t.Name == "block.1.bias");
+
+        var fresh = new (string, IConvLayer)[layers.Length];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            fresh[i] = (named[i].Item1, ConvLayers.Create(layers[i].Geometry));
+        }
+
+        SafeTensors.LoadLayers(file, fresh, allowUnused: false);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            Assert.Equal(layers[i].Weights.ToArray(), fresh[i].Item2.Weights.ToArray());
+            Assert.Equal(layers[i].Bias.ToArray(), fresh[i].Item2.Bias.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_layer_that_does_not_fit_the_file_is_named_with_both_shapes_and_nothing_loads()
+    {
+        IConvLayer a = Conv2d.Create(3, 4, 3), b = Conv2d.Create(3, 4, 3);
+        a.Weights.Fill(1f); // so that a partial load into a2 would show
+        using var stream = new System.IO.MemoryStream();
+        SafeTensors.SaveLayers(stream, new (string, IConvLayer)[] { ("a", a), ("b", b) });
+        IConvLayer a2 = Conv2d.Create(3, 4, 3), wrong = Conv2d.Create(3, 8, 3);
+        var e = Assert.Throws<System.IO.InvalidDataException>(() =>
+            SafeTensors.LoadLayers(stream.ToArray(), new (string, IConvLayer)[] { ("a", a2), ("b", wrong) }));
+        Assert.Contains("'b.weight': expected F32 [8, 3, 3, 3], found F32 [4, 3, 3, 3]", e.Message);
+        Assert.Contains("'b.bias': expected F32 [8], found F32 [4]", e.Message);
+        Assert.All(a2.Weights.ToArray(), v => Assert.Equal(0f, v));
+    }
+}

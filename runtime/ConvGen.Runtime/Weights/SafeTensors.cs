@@ -97,6 +97,103 @@ public static class SafeTensors
         }
     }
 
+    /// <summary>
+    /// Loads the weights and biases of <paramref name="layers"/> by PyTorch module name: <c>{name}.weight</c> and
+    /// <c>{name}.bias</c> in the layer's own layout; a separable layer reads <c>{name}.depthwise.weight</c>,
+    /// <c>{name}.pointwise.weight</c> and <c>{name}.pointwise.bias</c> (a module with those two children). Everything is
+    /// checked before anything is copied, as in <see cref="Load(ReadOnlySpan{byte}, IReadOnlyList{NamedParameter}, bool)"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Some tensor is missing, misshaped or not float32; the message lists each.</exception>
+    public static void LoadLayers(ReadOnlySpan<byte> file, IReadOnlyList<(string Name, IConvLayer Layer)> layers, bool allowUnused = true)
+    {
+        var parameters = new List<NamedParameter>();
+        var targets = new List<(float[] Buffer, IConvLayer Layer, bool IsBias, int Offset)>();
+        foreach ((string name, IConvLayer layer) in layers)
+        {
+            foreach ((string tensor, int[] shape, bool isBias, int offset) in ParametersOf(name, layer.Geometry))
+            {
+                var buffer = new float[Count(shape)];
+                parameters.Add(new NamedParameter(tensor, shape, buffer));
+                targets.Add((buffer, layer, isBias, offset));
+            }
+        }
+
+        Load(file, parameters, allowUnused);
+        foreach ((float[] buffer, IConvLayer layer, bool isBias, int offset) in targets)
+        {
+            buffer.CopyTo((isBias ? layer.Bias : layer.Weights).Slice(offset));
+        }
+    }
+
+    /// <summary>
+    /// Saves the weights and biases of <paramref name="layers"/> under the names <see cref="LoadLayers"/> reads, so
+    /// PyTorch's <c>load_state_dict(load_file(path))</c> takes them.
+    /// </summary>
+    public static void SaveLayers(Stream stream, IReadOnlyList<(string Name, IConvLayer Layer)> layers)
+    {
+        var parameters = new List<NamedParameter>();
+        foreach ((string name, IConvLayer layer) in layers)
+        {
+            foreach ((string tensor, int[] shape, bool isBias, int offset) in ParametersOf(name, layer.Geometry))
+            {
+                parameters.Add(new NamedParameter(tensor, shape, (isBias ? layer.Bias : layer.Weights).Slice(offset, (int)Count(shape)).ToArray()));
+            }
+        }
+
+        Save(stream, parameters);
+    }
+
+    /// <summary>A layer's tensors: name, PyTorch shape, and where they sit in its Weights or Bias span.</summary>
+    private static List<(string Name, int[] Shape, bool IsBias, int Offset)> ParametersOf(string name, ConvGeometry g)
+    {
+        var kernel = new List<int>();
+        if (g.Dimensions == 3)
+        {
+            kernel.Add(g.KernelD);
+        }
+
+        if (g.Dimensions >= 2)
+        {
+            kernel.Add(g.KernelH);
+        }
+
+        kernel.Add(g.KernelW);
+        int[] Shape(int a, int b, IEnumerable<int> rest)
+        {
+            var shape = new List<int> { a, b };
+            shape.AddRange(rest);
+            return shape.ToArray();
+        }
+
+        var list = new List<(string, int[], bool, int)>();
+        switch (g.Kind)
+        {
+            case ConvKind.Separable:
+                int[] ones = g.Dimensions == 1 ? new[] { 1 } : g.Dimensions == 3 ? new[] { 1, 1, 1 } : new[] { 1, 1 };
+                list.Add((name + ".depthwise.weight", Shape(g.DepthwiseChannels, 1, kernel), false, 0));
+                list.Add((name + ".pointwise.weight", Shape(g.OutChannels, g.DepthwiseChannels, ones), false, g.DepthwiseWeightCount));
+                if (g.HasBias)
+                {
+                    list.Add((name + ".pointwise.bias", new[] { g.OutChannels }, true, 0));
+                }
+
+                return list;
+            case ConvKind.Transposed:
+                list.Add((name + ".weight", Shape(g.InChannels, g.OutChannelsPerGroup, kernel), false, 0));
+                break;
+            default:
+                list.Add((name + ".weight", Shape(g.OutChannels, g.InChannelsPerGroup, kernel), false, 0));
+                break;
+        }
+
+        if (g.HasBias)
+        {
+            list.Add((name + ".bias", new[] { g.OutChannels }, true, 0));
+        }
+
+        return list;
+    }
+
     /// <summary>Writes the parameters as a safetensors file (float32, in the given order), e.g. for PyTorch's <c>load_file</c>.</summary>
     public static void Save(Stream stream, IReadOnlyList<NamedParameter> parameters)
     {

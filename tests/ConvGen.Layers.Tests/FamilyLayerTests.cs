@@ -102,31 +102,22 @@ public class FamilyLayerTests
     public void Separable_layer_split_over_threads_matches_reference()
     {
         // Large enough (about 0.5 ms of work) that Threads = 2 splits the (image, band) items over two threads.
-        var layer = new SepBands { Threads = 2 };
-        var rng = new Random(7);
-        Fill(rng, layer.Weights, 1f);
-        Fill(rng, layer.Bias, 1f);
-        var shape = new TensorShape(2, 32, 64, 128);
-        var input = new float[shape.ElementCount];
-        Fill(rng, input, 2f);
-        TensorShape output = layer.GetOutputShape(shape);
-        var expected = new float[output.ElementCount];
-        ConvReference.Run(layer.Geometry, input, shape, layer.Weights, layer.Bias, expected);
-        var actual = new float[output.ElementCount];
-        actual.AsSpan().Fill(float.NaN);
-        layer.Forward(input, shape, actual);
-        AssertClose(expected, actual, "SepBands on two threads");
+        AssertMatchesReference(new SepBands { Threads = 2 }, new TensorShape(2, 32, 64, 128), seed: 7);
     }
 
     [Fact]
     public void Transposed_layer_split_over_threads_matches_reference()
     {
         // Each of the 4 phases is about 0.7 ms of estimated work at this size, so Threads = 2 splits every phase.
-        var layer = new DynamicUp(32, 32) { Threads = 2 };
-        var rng = new Random(8);
+        AssertMatchesReference(new DynamicUp(32, 32) { Threads = 2 }, new TensorShape(4, 32, 48, 64), seed: 8);
+    }
+
+    /// <summary>Seeded random weights, bias and input; the layer against the reference on one shape.</summary>
+    private static void AssertMatchesReference(IConvLayer layer, TensorShape shape, int seed)
+    {
+        var rng = new Random(seed);
         Fill(rng, layer.Weights, 1f);
         Fill(rng, layer.Bias, 1f);
-        var shape = new TensorShape(4, 32, 48, 64);
         var input = new float[shape.ElementCount];
         Fill(rng, input, 2f);
         TensorShape output = layer.GetOutputShape(shape);
@@ -135,7 +126,7 @@ public class FamilyLayerTests
         var actual = new float[output.ElementCount];
         actual.AsSpan().Fill(float.NaN);
         layer.Forward(input, shape, actual);
-        AssertClose(expected, actual, "DynamicUp on two threads");
+        AssertClose(expected, actual, $"{layer.GetType().Name} on {shape} with Threads = {layer.Threads}");
     }
 
     [Theory]

@@ -12,19 +12,7 @@ namespace ConvGen.Runtime.Tests;
 public class GeneralFamilySweepTests
 {
     internal static void Check(ConvGeometry g, TensorShape inputShape, int seed)
-    {
-        var rng = new Random(seed);
-        IConvLayer layer = ConvLayers.Create(g);
-        Tensors.Random(rng, layer.Weights.Length).CopyTo(layer.Weights);
-        Tensors.Random(rng, layer.Bias.Length).CopyTo(layer.Bias);
-        float[] input = Tensors.Random(rng, (int)inputShape.ElementCount);
-
-        TensorShape outputShape = layer.GetOutputShape(inputShape);
-        var expected = new float[outputShape.ElementCount];
-        ConvReference.Run(g, input, inputShape, layer.Weights, layer.Bias, expected);
-        float[] actual = Tensors.Forward(layer, input, inputShape);
-        Tensors.AssertClose(expected, actual, $"{g} on {inputShape}");
-    }
+        => Tensors.AssertLayerMatchesReference(ConvLayers.Create(g), inputShape, seed);
 
     private static readonly PaddingMode[] s_modes = [PaddingMode.Zeros, PaddingMode.Reflect, PaddingMode.Replicate, PaddingMode.Circular];
 
@@ -155,22 +143,7 @@ public class GeneralFamilySweepTests
     }
 
     private static void CheckScaled(ConvGeometry g, TensorShape inputShape, int seed, float scale)
-    {
-        var rng = new Random(seed);
-        IConvLayer layer = ConvLayers.Create(g);
-        float[] weights = Tensors.Random(rng, layer.Weights.Length);
-        for (int i = 0; i < weights.Length; i++)
-        {
-            weights[i] *= scale;
-        }
-
-        weights.CopyTo(layer.Weights);
-        Tensors.Random(rng, layer.Bias.Length).CopyTo(layer.Bias);
-        float[] input = Tensors.Random(rng, (int)inputShape.ElementCount);
-        var expected = new float[layer.GetOutputShape(inputShape).ElementCount];
-        ConvReference.Run(g, input, inputShape, layer.Weights, layer.Bias, expected);
-        Tensors.AssertClose(expected, Tensors.Forward(layer, input, inputShape), $"{g} on {inputShape}");
-    }
+        => Tensors.AssertLayerMatchesReference(ConvLayers.Create(g), inputShape, seed, scale);
 
     public static IEnumerable<object[]> TransposedCases()
     {

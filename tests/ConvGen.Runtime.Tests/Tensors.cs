@@ -53,6 +53,27 @@ internal static class Tensors
         return output;
     }
 
+    /// <summary>
+    /// Gives <paramref name="layer"/> seeded random weights (times <paramref name="weightScale"/>) and bias, runs it and
+    /// <see cref="ConvReference.Run"/> on a seeded random input, and compares.
+    /// </summary>
+    public static void AssertLayerMatchesReference(IConvLayer layer, TensorShape inputShape, int seed, float weightScale = 1f)
+    {
+        var rng = new Random(seed);
+        float[] weights = Random(rng, layer.Weights.Length);
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] *= weightScale;
+        }
+
+        weights.CopyTo(layer.Weights);
+        Random(rng, layer.Bias.Length).CopyTo(layer.Bias);
+        float[] input = Random(rng, (int)inputShape.ElementCount);
+        var expected = new float[layer.GetOutputShape(inputShape).ElementCount];
+        ConvReference.Run(layer.Geometry, input, inputShape, layer.Weights, layer.Bias, expected);
+        AssertClose(expected, Forward(layer, input, inputShape), $"{layer.Geometry} on {inputShape}");
+    }
+
     /// <summary>|actual − expected| ≤ 1e-4 · max(1, max |expected|) everywhere, and the lengths agree.</summary>
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string context)
     {

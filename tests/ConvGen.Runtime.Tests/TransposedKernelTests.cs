@@ -31,20 +31,7 @@ public class TransposedKernelTests
             return false;
         }
 
-        var rng = new Random(seed);
-        IConvLayer layer = ConvTranspose.Create(g);
-        float[] weights = Tensors.Random(rng, layer.Weights.Length);
-        for (int i = 0; i < weights.Length; i++)
-        {
-            weights[i] *= scale;
-        }
-
-        weights.CopyTo(layer.Weights);
-        Tensors.Random(rng, layer.Bias.Length).CopyTo(layer.Bias);
-        float[] input = Tensors.Random(rng, (int)inputShape.ElementCount);
-        var expected = new float[layer.GetOutputShape(inputShape).ElementCount];
-        ConvReference.Run(g, input, inputShape, layer.Weights, layer.Bias, expected);
-        Tensors.AssertClose(expected, Tensors.Forward(layer, input, inputShape), $"{g} on {inputShape}");
+        Tensors.AssertLayerMatchesReference(ConvTranspose.Create(g), inputShape, seed, scale);
         return true;
     }
 

@@ -121,7 +121,7 @@ public class FamilySweepTests
                         continue; // too small for the kernel or the padding mode
                     }
 
-                    RunOne(layer, shape, random, name + " " + attribute);
+                    SweepRunner.RunOne(layer, shape, random, name + " " + attribute);
                     runs++;
                 }
             }
@@ -157,34 +157,6 @@ public class FamilySweepTests
                 3 => new TensorShape(1, c, d, h, w),
                 _ => new TensorShape(2, c, h, w),
             };
-        }
-    }
-
-    private static void RunOne(IConvLayer layer, TensorShape shape, Random random, string name)
-    {
-        Fill(layer.Weights, random);
-        Fill(layer.Bias, random);
-        var input = new float[shape.ElementCount];
-        Fill(input, random);
-        TensorShape outShape = layer.GetOutputShape(shape);
-        var expected = new float[outShape.ElementCount];
-        var actual = new float[outShape.ElementCount];
-        Array.Fill(actual, float.NaN);
-        ConvReference.Run(layer.Geometry, input, shape, layer.Weights, layer.Bias, expected);
-        layer.Forward(input, shape, actual);
-        double scale = Math.Max(1, expected.Length == 0 ? 0 : expected.Max(Math.Abs));
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 * scale,
-                $"{name} on {shape}: element {i} is {actual[i]}, the reference gives {expected[i]}");
-        }
-    }
-
-    private static void Fill(Span<float> data, Random random)
-    {
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = (float)(random.NextDouble() * 2 - 1);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace ConvGen;
 /// Every generated <c>[ConvLayer]</c> class and every layer made by <see cref="Conv2d.Create(ConvGeometry)"/> implements it,
 /// so specialized and general layers compose.
 /// </summary>
-public interface IConvLayer
+public interface IConvLayer : ILayer
 {
     /// <summary>Input channels the layer expects.</summary>
     int InChannels { get; }
@@ -20,7 +20,7 @@ public interface IConvLayer
 
     /// <summary>
     /// Filters as [OutChannels, InChannels/Groups, Kh, Kw], row-major (PyTorch OIHW). Writes are honored by the next
-    /// <see cref="Forward"/>.
+    /// <see cref="ILayer.Forward"/>.
     /// </summary>
     Span<float> Weights { get; }
 
@@ -28,19 +28,9 @@ public interface IConvLayer
     Span<float> Bias { get; }
 
     /// <summary>
-    /// Threads a <see cref="Forward"/> call may use: 0 (the default) lets the layer decide per call (one thread for
+    /// Threads a <see cref="ILayer.Forward"/> call may use: 0 (the default) lets the layer decide per call (one thread for
     /// small work, all processors for large), 1 keeps every call on the calling thread, n allows at most n. Layers
     /// served by the general kernel always run on the calling thread.
     /// </summary>
     int Threads { get; set; }
-
-    /// <summary>The output shape for <paramref name="input"/>.</summary>
-    /// <exception cref="ArgumentException">The input does not fit the layer; the message names expected and actual.</exception>
-    TensorShape GetOutputShape(TensorShape input);
-
-    /// <summary>Computes the convolution of an NCHW <paramref name="input"/> into an NCHW <paramref name="output"/>.</summary>
-    /// <exception cref="ArgumentException">
-    /// The shape does not fit the layer, or a span's length is not exactly the shape's element count.
-    /// </exception>
-    void Forward(ReadOnlySpan<float> input, TensorShape inputShape, Span<float> output);
 }

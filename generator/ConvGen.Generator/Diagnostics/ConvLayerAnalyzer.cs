@@ -108,7 +108,7 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The first written argument among <paramref name="candidates"/>, in candidate order; else the attribute.</summary>
-    private static Location ArgumentLocation(IEnumerable<string> candidates, AttributeSyntax? syntax, INamedTypeSymbol type)
+    internal static Location ArgumentLocation(IEnumerable<string> candidates, AttributeSyntax? syntax, INamedTypeSymbol type)
     {
         if (syntax is null)
         {
@@ -133,7 +133,7 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The identifier of the declaration that carries the attribute (a partial class may have several).</summary>
-    private static Location ClassNameLocation(INamedTypeSymbol type, AttributeSyntax? syntax, CancellationToken ct)
+    internal static Location ClassNameLocation(INamedTypeSymbol type, AttributeSyntax? syntax, CancellationToken ct)
     {
         if (syntax?.Parent?.Parent is TypeDeclarationSyntax carrying)
         {
@@ -151,6 +151,6 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
         return FirstLocation(type);
     }
 
-    private static Location FirstLocation(INamedTypeSymbol type)
+    internal static Location FirstLocation(INamedTypeSymbol type)
         => type.Locations.Length > 0 ? type.Locations[0] : Location.None;
 }

@@ -162,6 +162,52 @@ internal static class DiagnosticDescriptors
         description: "The geometry is valid but ConvGen did not unroll a kernel for it; the layer works through the runtime's general kernel.",
         helpLinkUri: HelpRoot + DiagnosticIds.GeneralKernelFallback + ".md");
 
+    public static readonly DiagnosticDescriptor PoolArgumentInvalid = Error(DiagnosticIds.PoolArgumentInvalid, Usage,
+        "Pooling argument is invalid",
+        "{0} for pooling layer '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor LinearArgumentInvalid = Error(DiagnosticIds.LinearArgumentInvalid, Usage,
+        "Linear layer argument is invalid",
+        "{0} for linear layer '{1}': {2}");
+
+    private const string Network = "ConvGen.Network";
+
+    public static readonly DiagnosticDescriptor NetworkChannelMismatch = Error(DiagnosticIds.NetworkChannelMismatch, Network,
+        "Layer channels do not chain",
+        "Layer '{0}' ({1}) expects {2} input channels, but {3} gives it {4} channels ({5})");
+
+    public static readonly DiagnosticDescriptor NetworkSizeNotPositive = Error(DiagnosticIds.NetworkSizeNotPositive, Network,
+        "A spatial size reaches 0",
+        "Layer '{0}' ({1}) receives {2} from {3}, and its output {4} would be {5}: {6}");
+
+    public static readonly DiagnosticDescriptor NetworkFeaturesMismatch = Error(DiagnosticIds.NetworkFeaturesMismatch, Network,
+        "Linear input features do not match",
+        "Layer '{0}' ({1}) reads {2} features, but {3} gives it {4} = {5} features");
+
+    public static readonly DiagnosticDescriptor NetworkLayerDoesNotFit = Error(DiagnosticIds.NetworkLayerDoesNotFit, Network,
+        "Layer cannot run on the shape that reaches it",
+        "Layer '{0}' ({1}) cannot run on the {2} input it receives from {3}: {4}");
+
+    public static readonly DiagnosticDescriptor NetworkFieldNotALayer = Error(DiagnosticIds.NetworkFieldNotALayer, Network,
+        "Network field is not a layer",
+        "Field '{0}' of network '{1}' has type '{2}', which is not a ConvGen layer; the instance fields of a [Network] class are its layers, in order (make other state static, or a property)");
+
+    public static readonly DiagnosticDescriptor NetworkLayerChannelsUnknown = Error(DiagnosticIds.NetworkLayerChannelsUnknown, Network,
+        "Network layer does not fix its channels",
+        "Layer '{0}' ({1}) takes its channels from its constructor; a network layer needs InChannels and OutChannels in its attribute");
+
+    public static readonly DiagnosticDescriptor NetworkInputInvalid = Error(DiagnosticIds.NetworkInputInvalid, Network,
+        "Network input shape is invalid",
+        "Network '{0}' has an invalid input shape: {1}");
+
+    public static readonly DiagnosticDescriptor NetworkEmpty = Error(DiagnosticIds.NetworkEmpty, Network,
+        "Network has no layers",
+        "Network '{0}' has no layers: declare them as instance fields, in the order they run");
+
+    public static readonly DiagnosticDescriptor NetworkDeclarationInvalid = Error(DiagnosticIds.NetworkDeclarationInvalid, Network,
+        "Network class cannot be extended",
+        "Network class '{0}' {1}");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, ContainingTypeNotPartial, GenericLayer, KernelSizeInvalid, KernelSizeConflict, KernelSizeMissing,
         StrideInvalid, DilationInvalid, PaddingNegative, GroupsInvalid, GroupsNotDividing, ChannelsInvalid,
@@ -169,7 +215,9 @@ internal static class DiagnosticDescriptors
         OutputPaddingNegative, OutputPaddingTooLarge, PaddingModeOnTransposed, DepthMultiplierInvalid, NegativeSlopeIgnored,
         NegativeSlopeNotFinite, EnumValueInvalid, OutputSizeNotPositive, InputNeverRead, PaddingOnlyOutputs, EvenKernelHalfPadding,
         SamePaddingImpossible, StrideWithDilation, TransposedOutputNotPositive, PaddingExceedsInput, SamePaddingAtRunTime,
-        GeneralKernelFallback);
+        GeneralKernelFallback, PoolArgumentInvalid, LinearArgumentInvalid, NetworkChannelMismatch, NetworkSizeNotPositive,
+        NetworkFeaturesMismatch, NetworkLayerDoesNotFit, NetworkFieldNotALayer, NetworkLayerChannelsUnknown, NetworkInputInvalid,
+        NetworkEmpty, NetworkDeclarationInvalid);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

@@ -29,6 +29,8 @@ public static class DiagnosticIds
     public const string NegativeSlopeIgnored = "CONV0023";
     public const string NegativeSlopeNotFinite = "CONV0024";
     public const string EnumValueInvalid = "CONV0025";
+    public const string PoolArgumentInvalid = "CONV0026";
+    public const string LinearArgumentInvalid = "CONV0027";
 
     // CONV0050-0079: shape checks.
     public const string OutputSizeNotPositive = "CONV0050";
@@ -40,6 +42,17 @@ public static class DiagnosticIds
     public const string TransposedOutputNotPositive = "CONV0056";
     public const string PaddingExceedsInput = "CONV0057";
     public const string SamePaddingAtRunTime = "CONV0058";
+
+    // CONV0100-0119: networks ([Network] classes): layers that do not chain.
+    public const string NetworkChannelMismatch = "CONV0100";
+    public const string NetworkSizeNotPositive = "CONV0101";
+    public const string NetworkFeaturesMismatch = "CONV0102";
+    public const string NetworkLayerDoesNotFit = "CONV0103";
+    public const string NetworkFieldNotALayer = "CONV0104";
+    public const string NetworkLayerChannelsUnknown = "CONV0105";
+    public const string NetworkInputInvalid = "CONV0106";
+    public const string NetworkEmpty = "CONV0107";
+    public const string NetworkDeclarationInvalid = "CONV0108";
 
     // CONV0080-0099: information about the generated code.
     public const string GeneralKernelFallback = "CONV0080";

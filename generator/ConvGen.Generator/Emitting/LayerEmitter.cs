@@ -15,7 +15,7 @@ internal static class LayerEmitter
 {
     public static readonly string Version = typeof(LayerEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"ConvGen\", \"%VERSION%\")]";
+    internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"ConvGen\", \"%VERSION%\")]";
 
     public static string Emit(KernelPlan plan)
     {
@@ -25,30 +25,9 @@ internal static class LayerEmitter
         w.Line("#nullable enable");
         w.Line();
 
-        int depth = 0;
-        if (plan.Namespace.Length > 0)
-        {
-            w.Line("namespace " + plan.Namespace);
-            w.Line("{");
-            w.Indent();
-            depth++;
-        }
-
-        foreach (ContainingType outer in plan.ContainingTypes)
-        {
-            w.Line($"partial {outer.Keyword} {outer.NameWithTypeParameters}");
-            w.Line("{");
-            w.Indent();
-            depth++;
-        }
-
+        int depth = DeclarationWriter.Open(w, plan.Namespace, plan.ContainingTypes);
         WriteClass(w, plan, g);
-
-        for (; depth > 0; depth--)
-        {
-            w.Outdent();
-            w.Line("}");
-        }
+        DeclarationWriter.Close(w, depth);
 
         if (plan.Phases is { } phases)
         {

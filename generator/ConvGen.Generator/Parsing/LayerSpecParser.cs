@@ -151,7 +151,7 @@ internal static class LayerSpecParser
         return others.ToArray();
     }
 
-    private static ContainingType[] ContainingTypes(INamedTypeSymbol type)
+    internal static ContainingType[] ContainingTypes(INamedTypeSymbol type)
     {
         var chain = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -175,7 +175,7 @@ internal static class LayerSpecParser
     private static string NameWithTypeParameters(INamedTypeSymbol type)
         => type.TypeParameters.Length == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
 
-    private static bool IsPartial(INamedTypeSymbol type)
+    internal static bool IsPartial(INamedTypeSymbol type)
         => type.DeclaringSyntaxReferences.Length > 0
            && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
 }

@@ -329,30 +329,9 @@ internal static class LayerValidator
     }
 
     private static void CheckClass(LayerSpec spec, List<Problem> problems)
-    {
-        if (!spec.IsPartial)
-        {
-            problems.Add(Make(DiagnosticIds.NotPartial, new[] { Problem.OnClassName }, spec.ClassName));
-        }
-
-        foreach (ContainingType outer in spec.ContainingTypes)
-        {
-            if (!outer.IsPartial)
-            {
-                problems.Add(Make(DiagnosticIds.ContainingTypeNotPartial, new[] { Problem.OnClassName }, outer.NameWithTypeParameters, spec.ClassName));
-            }
-        }
-
-        if (spec.IsGeneric)
-        {
-            problems.Add(Make(DiagnosticIds.GenericLayer, new[] { Problem.OnClassName }, spec.ClassName, N(spec.TypeParameterCount)));
-        }
-
-        if (spec.IsStatic || spec.IsAbstract)
-        {
-            problems.Add(Make(DiagnosticIds.StaticOrAbstractLayer, new[] { Problem.OnClassName }, spec.ClassName, spec.IsStatic ? "static" : "abstract"));
-        }
-    }
+        => DeclarationChecks.Check(
+            new DeclaredType(spec.Namespace, spec.ClassName, spec.Keyword, spec.IsPartial, spec.TypeParameterCount, spec.IsStatic, spec.IsAbstract, spec.ContainingTypes),
+            problems);
 
     private static void CheckKernel(LayerSpec spec, List<Problem> problems)
     {

@@ -33,7 +33,7 @@ public class IncrementalTests
     }
 
     private static GeneratorRunResult Rerun(GeneratorDriver driver, Compilation compilation)
-        => driver.RunGenerators(compilation).GetRunResult().Results.Single();
+        => driver.RunGenerators(compilation).GetRunResult().Results[0];
 
     private static IncrementalStepRunReason[] Reasons(GeneratorRunResult result, string step)
         => result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
@@ -57,7 +57,7 @@ public class IncrementalTests
     public void Cloned_compilation_gives_equal_cached_step_outputs()
     {
         (GeneratorDriver driver, CSharpCompilation compilation) = First(TwoLayers);
-        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+        GeneratorRunResult first = driver.GetRunResult().Results[0];
         GeneratorRunResult second = Rerun(driver, compilation.Clone());
         foreach (string step in StepNames)
         {
@@ -96,7 +96,7 @@ public class IncrementalTests
         SyntaxTree tree = compilation.SyntaxTrees.Single();
         string changed = TwoLayers.Replace("K = 3, P = 1, S = 2", "K = 5, P = 2, S = 2");
         GeneratorDriver after = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(changed))));
-        GeneratorRunResult result = after.GetRunResult().Results.Single();
+        GeneratorRunResult result = after.GetRunResult().Results[0];
         IncrementalStepRunReason[] outputs = OutputReasons(result);
         Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Modified));
         Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Cached));
@@ -121,7 +121,7 @@ public class IncrementalTests
     public void Pipeline_values_hold_no_symbols_syntax_or_compilations()
     {
         (GeneratorDriver driver, _) = First(TwoLayers);
-        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        GeneratorRunResult result = driver.GetRunResult().Results[0];
         // Only ConvGen's own steps: Roslyn's internal attribute-discovery steps legitimately carry syntax trees.
         foreach (KeyValuePair<string, System.Collections.Immutable.ImmutableArray<IncrementalGeneratorRunStep>> step in result.TrackedSteps.Where(s => StepNames.Contains(s.Key) || s.Key == TrackingNames.Facts))
         {

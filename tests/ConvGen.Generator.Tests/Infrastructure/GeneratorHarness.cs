@@ -43,19 +43,22 @@ internal static class GeneratorHarness
     {
         CSharpCompilation input = CreateCompilation(source);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new ConvLayerGenerator().AsSourceGenerator() },
+            new[] { new ConvLayerGenerator().AsSourceGenerator(), new NetworkGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         GeneratorDriverRunResult result = driver.GetRunResult();
 
-        GeneratorRunResult single = Assert.Single(result.Results);
-        Assert.True(single.Exception is null, $"The generator threw on:\n{Numbered(source)}\n\n{single.Exception}");
+        Assert.Equal(2, result.Results.Length);
+        foreach (GeneratorRunResult each in result.Results)
+        {
+            Assert.True(each.Exception is null, $"The generator threw on:\n{Numbered(source)}\n\n{each.Exception}");
+        }
         Assert.True(generatorDiagnostics.IsEmpty,
             "The generator reported diagnostics (it should leave them to the analyzer):\n" + Format(generatorDiagnostics));
 
         var generated = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (GeneratedSourceResult file in single.GeneratedSources)
+        foreach (GeneratedSourceResult file in result.Results.SelectMany(r => r.GeneratedSources))
         {
             generated.Add(file.HintName, file.SourceText.ToString());
         }
@@ -74,7 +77,7 @@ internal static class GeneratorHarness
     public static ImmutableArray<Diagnostic> CompileDiagnostics(string source) => Run(source).CompileDiagnostics();
 
     /// <summary>Runs <paramref name="analyzer"/> on <paramref name="compilation"/>, turning analyzer exceptions into AD0001 diagnostics.</summary>
-    public static ImmutableArray<Diagnostic> GetAnalyzerDiagnostics(Compilation compilation, DiagnosticAnalyzer analyzer)
+    public static ImmutableArray<Diagnostic> GetAnalyzerDiagnostics(Compilation compilation, params DiagnosticAnalyzer[] analyzers)
     {
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
@@ -82,7 +85,7 @@ internal static class GeneratorHarness
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false,
             reportSuppressedDiagnostics: true);
-        CompilationWithAnalyzers withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create(analyzer), options);
+        CompilationWithAnalyzers withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create(analyzers), options);
         return withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
     }
 
@@ -171,7 +174,7 @@ internal sealed class GeneratorRun
     public ImmutableArray<Diagnostic> CompileDiagnostics() => OutputCompilation.GetDiagnostics();
 
     public ImmutableArray<Diagnostic> GetAnalyzerDiagnostics()
-        => GeneratorHarness.GetAnalyzerDiagnostics(OutputCompilation, new ConvLayerAnalyzer());
+        => GeneratorHarness.GetAnalyzerDiagnostics(OutputCompilation, new ConvLayerAnalyzer(), new NetworkAnalyzer());
 
     /// <summary>Asserts that the sources, generated ones included, compile without any error or warning.</summary>
     public void AssertCompilesCleanly()

@@ -151,7 +151,11 @@ internal static class NetworkEmitter
 
                 first = false;
                 w.Line($"/// <summary>'{Xml(step.FieldName)}' ({Xml(step.Computes)}) outputs {Xml(step.Out.Text)} per sample.</summary>");
-                using (w.Block($"public static class {step.FieldName}"))
+                // Named exactly as the field (and the state_dict prefix), lower case included.
+                w.Line("#pragma warning disable CS8981");
+                w.Line($"public static class {step.FieldName}");
+                w.Line("#pragma warning restore CS8981");
+                using (w.Block())
                 {
                     Activations o = step.Out;
                     Const(w, o.Flat ? "Features" : "Channels", o.C, o.Flat ? "Output features." : "Output channels.");
@@ -351,11 +355,11 @@ internal static class NetworkEmitter
         {
             string where = step.Target switch
             {
-                StepTarget.View => $"view of {source}",
-                StepTarget.Output => "the caller's output",
-                _ => $"scratch[{N(step.ArenaOffset)}, {N(step.ArenaOffset + step.Out.Size)})",
+                StepTarget.View => $"is a view of {source} (nothing moves)",
+                StepTarget.Output => $"reads {source}, writes the caller's output",
+                _ => $"reads {source}, writes scratch[{N(step.ArenaOffset)}, {N(step.ArenaOffset + step.Out.Size)})",
             };
-            yield return $"  {step.FieldName.PadRight(width)}  reads {source}, writes {where}";
+            yield return $"  {step.FieldName.PadRight(width)}  {where}";
             if (step.Target != StepTarget.View)
             {
                 source = step.Target == StepTarget.Output ? "output" : step.FieldName;

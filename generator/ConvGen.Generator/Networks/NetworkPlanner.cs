@@ -253,14 +253,13 @@ internal static class NetworkPlanner
             sizes.Add(("InW", spec.InW, c.In.W));
         }
 
-        foreach ((string arg, IntArgument declared, int actual) in sizes)
+        var mismatched = sizes.Where(s => s.Declared.IsSet && s.Declared.Value != s.Actual).ToArray();
+        if (mismatched.Length > 0)
         {
-            if (declared.IsSet && declared.Value != actual)
-            {
-                c.Report(DiagnosticIds.NetworkLayerDoesNotFit, c.Field, type, c.In.Text, c.Source,
-                    $"it declares {arg} = {N(declared.Value)} but the size that reaches it is {N(actual)}");
-                ok = false;
-            }
+            c.Report(DiagnosticIds.NetworkLayerDoesNotFit, c.Field, type, c.In.Text, c.Source,
+                $"it declares {string.Join(", ", mismatched.Select(m => m.Arg + " = " + N(m.Declared.Value)))} but the size that reaches it is "
+                + string.Join("x", mismatched.Select(m => N(m.Actual))));
+            ok = false;
         }
 
         if (!ok)
@@ -284,6 +283,7 @@ internal static class NetworkPlanner
                 continue;
             }
 
+            // One diagnostic per layer: the first rule it breaks (an axis that collapses usually collapses them all).
             if (problem.Id is DiagnosticIds.OutputSizeNotPositive or DiagnosticIds.TransposedOutputNotPositive)
             {
                 c.Report(DiagnosticIds.NetworkSizeNotPositive, c.Field, type, c.In.Text, c.Source, "size", "less than 1", info.Message);
@@ -293,7 +293,7 @@ internal static class NetworkPlanner
                 c.Report(DiagnosticIds.NetworkLayerDoesNotFit, c.Field, type, c.In.Text, c.Source, info.Message);
             }
 
-            ok = false;
+            return null;
         }
 
         if (!ok)
@@ -348,7 +348,6 @@ internal static class NetworkPlanner
         int[] sizes = { c.In.D, c.In.H, c.In.W };
         string[] names = { "depth", "height", c.In.Dimensions == 1 ? "length" : "width" };
         var outSizes = new int[3];
-        bool ok = true;
         for (int axis = 0; axis < 3; axis++)
         {
             if (!HasAxis(c.In.Dimensions, axis))
@@ -362,16 +361,11 @@ internal static class NetworkPlanner
             {
                 c.Report(DiagnosticIds.NetworkSizeNotPositive, c.Field, type, c.In.Text, c.Source, names[axis], N(size),
                     $"floor(({N(sizes[axis])} + 2*{N(p)} - {N(k)}) / {N(s)}) + 1; the window K = {N(k)} is larger than the padded {names[axis]} {N(sizes[axis] + 2L * p)}");
-                ok = false;
+                return null;
             }
 
             outSizes[axis] = (int)size;
             rf.Add(axis, k - 1, s);
-        }
-
-        if (!ok)
-        {
-            return null;
         }
 
         rf.Counted(c.Field);

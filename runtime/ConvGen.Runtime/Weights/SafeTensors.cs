@@ -67,9 +67,10 @@ public static class SafeTensors
             }
         }
 
-        if (!allowUnused && unused.Count > 0)
+        if (unused.Count > 0 && (!allowUnused || problems.Count > 0))
         {
-            problems.Add("the file has tensors no parameter takes: " + string.Join(", ", unused));
+            // Allowed or not, they help explain a missing tensor (a renamed module, a different prefix).
+            problems.Add((allowUnused ? "(allowed) " : "") + "the file has tensors no parameter takes: " + string.Join(", ", unused));
         }
 
         if (problems.Count > 0)
@@ -105,43 +106,149 @@ public static class SafeTensors
     /// </summary>
     /// <exception cref="InvalidDataException">Some tensor is missing, misshaped or not float32; the message lists each.</exception>
     public static void LoadLayers(ReadOnlySpan<byte> file, IReadOnlyList<(string Name, IConvLayer Layer)> layers, bool allowUnused = true)
-    {
-        var parameters = new List<NamedParameter>();
-        var targets = new List<(float[] Buffer, IConvLayer Layer, bool IsBias, int Offset)>();
-        foreach ((string name, IConvLayer layer) in layers)
-        {
-            foreach ((string tensor, int[] shape, bool isBias, int offset) in ParametersOf(name, layer.Geometry))
-            {
-                var buffer = new float[Count(shape)];
-                parameters.Add(new NamedParameter(tensor, shape, buffer));
-                targets.Add((buffer, layer, isBias, offset));
-            }
-        }
-
-        Load(file, parameters, allowUnused);
-        foreach ((float[] buffer, IConvLayer layer, bool isBias, int offset) in targets)
-        {
-            buffer.CopyTo((isBias ? layer.Bias : layer.Weights).Slice(offset));
-        }
-    }
+        => LoadModules(file, AsModules(layers), allowUnused);
 
     /// <summary>
     /// Saves the weights and biases of <paramref name="layers"/> under the names <see cref="LoadLayers"/> reads, so
     /// PyTorch's <c>load_state_dict(load_file(path))</c> takes them.
     /// </summary>
     public static void SaveLayers(Stream stream, IReadOnlyList<(string Name, IConvLayer Layer)> layers)
+        => SaveModules(stream, AsModules(layers));
+
+    /// <summary>
+    /// Loads the parameters of <paramref name="modules"/> by PyTorch module name: a convolution layer
+    /// (<see cref="IConvLayer"/>) reads the tensors <see cref="LoadLayers"/> reads, a linear layer
+    /// (<see cref="ILinearLayer"/>) reads <c>{name}.weight</c> [OutFeatures, InFeatures] and, when its bias is not
+    /// empty, <c>{name}.bias</c> [OutFeatures]; any other layer (pooling, <see cref="Flatten"/>,
+    /// <see cref="GlobalAvgPool"/>) has no parameters. Everything is checked before anything is copied, as in
+    /// <see cref="Load(ReadOnlySpan{byte}, IReadOnlyList{NamedParameter}, bool)"/>.
+    /// </summary>
+    /// <param name="file">The safetensors file's bytes.</param>
+    /// <param name="modules">Each layer with its <c>state_dict</c> prefix (the field or module name).</param>
+    /// <param name="allowUnused">
+    /// Whether tensors of the file that no module takes are allowed; either way they are listed when loading fails.
+    /// </param>
+    /// <exception cref="InvalidDataException">Some tensor is missing, misshaped or not float32; the message lists each.</exception>
+    /// <exception cref="ArgumentException">A layer's Weights or Bias span is shorter than its own shape says.</exception>
+    public static void LoadModules(ReadOnlySpan<byte> file, IReadOnlyList<(string Name, ILayer Layer)> modules, bool allowUnused = true)
+    {
+        List<ModuleTensor> tensors = TensorsOf(modules);
+        var parameters = new List<NamedParameter>(tensors.Count);
+        var buffers = new float[tensors.Count][];
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            // Layers expose spans, which a NamedParameter cannot hold: load into arrays, copy once everything fits.
+            buffers[i] = new float[Count(tensors[i].Shape)];
+            parameters.Add(new NamedParameter(tensors[i].Name, tensors[i].Shape, buffers[i]));
+        }
+
+        Load(file, parameters, allowUnused);
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            buffers[i].CopyTo(Target(tensors[i]));
+        }
+    }
+
+    /// <summary>
+    /// Saves the parameters of <paramref name="modules"/> under the names <see cref="LoadModules"/> reads, in order,
+    /// so PyTorch's <c>load_state_dict(load_file(path))</c> takes them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A layer's Weights or Bias span is shorter than its own shape says.</exception>
+    public static void SaveModules(Stream stream, IReadOnlyList<(string Name, ILayer Layer)> modules)
     {
         var parameters = new List<NamedParameter>();
-        foreach ((string name, IConvLayer layer) in layers)
+        foreach (ModuleTensor t in TensorsOf(modules))
         {
-            foreach ((string tensor, int[] shape, bool isBias, int offset) in ParametersOf(name, layer.Geometry))
-            {
-                parameters.Add(new NamedParameter(tensor, shape, (isBias ? layer.Bias : layer.Weights).Slice(offset, (int)Count(shape)).ToArray()));
-            }
+            parameters.Add(new NamedParameter(t.Name, t.Shape, Target(t).ToArray()));
         }
 
         Save(stream, parameters);
     }
+
+    /// <summary>
+    /// The tensors <see cref="LoadModules"/> reads and <see cref="SaveModules"/> writes for <paramref name="modules"/>:
+    /// each name and PyTorch shape, in file order. Layers without parameters contribute none.
+    /// </summary>
+    public static IReadOnlyList<(string Name, int[] Shape)> DescribeModules(IReadOnlyList<(string Name, ILayer Layer)> modules)
+    {
+        List<ModuleTensor> tensors = TensorsOf(modules);
+        var list = new List<(string, int[])>(tensors.Count);
+        foreach (ModuleTensor t in tensors)
+        {
+            list.Add((t.Name, t.Shape));
+        }
+
+        return list;
+    }
+
+    private static (string Name, ILayer Layer)[] AsModules(IReadOnlyList<(string Name, IConvLayer Layer)> layers)
+    {
+        var modules = new (string, ILayer)[layers.Count];
+        for (int i = 0; i < modules.Length; i++)
+        {
+            modules[i] = (layers[i].Name, layers[i].Layer);
+        }
+
+        return modules;
+    }
+
+    /// <summary>One tensor of one module: its name, PyTorch shape, and where it sits in the layer's Weights or Bias span.</summary>
+    private readonly record struct ModuleTensor(string Name, int[] Shape, ILayer Layer, bool IsBias, int Offset);
+
+    /// <summary>Every module's tensors, with each checked to fit in its layer's span so that a copy cannot fail halfway.</summary>
+    private static List<ModuleTensor> TensorsOf(IReadOnlyList<(string Name, ILayer Layer)> modules)
+    {
+        var tensors = new List<ModuleTensor>();
+        foreach ((string name, ILayer layer) in modules)
+        {
+            switch (layer)
+            {
+                case IConvLayer conv:
+                    foreach ((string tensor, int[] shape, bool isBias, int offset) in ParametersOf(name, conv.Geometry))
+                    {
+                        tensors.Add(new ModuleTensor(tensor, shape, layer, isBias, offset));
+                    }
+
+                    break;
+                case ILinearLayer linear:
+                    tensors.Add(new ModuleTensor(name + ".weight", new[] { linear.OutFeatures, linear.InFeatures }, layer, false, 0));
+                    if (!linear.Bias.IsEmpty)
+                    {
+                        tensors.Add(new ModuleTensor(name + ".bias", new[] { linear.OutFeatures }, layer, true, 0));
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (ModuleTensor t in tensors)
+        {
+            int available = Whole(t).Length;
+            if (t.Offset + Count(t.Shape) > available)
+            {
+                throw new ArgumentException(
+                    $"Tensor '{t.Name}' [{string.Join(", ", t.Shape)}] needs {Count(t.Shape)} floats from offset {t.Offset} of its layer's "
+                    + $"{(t.IsBias ? "Bias" : "Weights")}, which holds {available}.", nameof(modules));
+            }
+        }
+
+        return tensors;
+    }
+
+    /// <summary>The whole Weights or Bias span a tensor lives in.</summary>
+    private static Span<float> Whole(ModuleTensor t)
+    {
+        if (t.Layer is IConvLayer conv)
+        {
+            return t.IsBias ? conv.Bias : conv.Weights;
+        }
+
+        var linear = (ILinearLayer)t.Layer;
+        return t.IsBias ? linear.Bias : linear.Weights;
+    }
+
+    /// <summary>Exactly the floats of one tensor in its layer.</summary>
+    private static Span<float> Target(ModuleTensor t) => Whole(t).Slice(t.Offset, (int)Count(t.Shape));
 
     /// <summary>A layer's tensors: name, PyTorch shape, and where they sit in its Weights or Bias span.</summary>
     private static List<(string Name, int[] Shape, bool IsBias, int Offset)> ParametersOf(string name, ConvGeometry g)

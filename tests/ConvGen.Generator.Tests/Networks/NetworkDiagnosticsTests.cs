@@ -50,7 +50,7 @@ public sealed class NetworkDiagnosticsTests
                     private readonly Pool2 {|CONV0101:p3|};
             """));
         Assert.Equal("Layer 'p3' (Pool2) receives [6, 1, 1] from 'p2', and its output height would be 0: floor((1 + 2*0 - 2) / 2) + 1; the window K = 2 is larger than the padded height 1",
-            Assert.IsType<Diagnostic>(d[0]).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            DiagnosticAssert.Message(d, DiagnosticIds.NetworkSizeNotPositive));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class NetworkDiagnosticsTests
                     private readonly global::Fixed32 {|CONV0103:fixed32|};
             """);
         ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(source);
-        Assert.Equal("Layer 'fixed32' (Fixed32) cannot run on the [6, 28, 28] input it receives from 'conv1': it declares InH = 32 but the size that reaches it is 28",
+        Assert.Equal("Layer 'fixed32' (Fixed32) cannot run on the [6, 28, 28] input it receives from 'conv1': it declares InH = 32, InW = 32 but the size that reaches it is 28x28",
             DiagnosticAssert.Message(d, DiagnosticIds.NetworkLayerDoesNotFit));
     }
 
@@ -152,8 +152,19 @@ public sealed class NetworkDiagnosticsTests
     [Fact]
     public void CONV0106_input_shape_must_name_one_layout()
     {
-        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Network("{|CONV0106:InChannels = 1, InH = 28|}", LeNetFields).Replace("[Network(InChannels = 1, InH = 28)]", "[{|CONV0106:Network(InChannels = 1, InH = 28)|}]"));
-        Assert.Contains("give InL (1-D, NCL), or InH and InW (2-D, NCHW)", DiagnosticAssert.Message(d, DiagnosticIds.NetworkInputInvalid), System.StringComparison.Ordinal);
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(LeNetLayers + """
+
+            namespace Demo
+            {
+                [{|CONV0106:Network(InChannels = 1, InH = 28)|}]
+                public partial class HalfShape
+                {
+                    private readonly Conv1 conv1;
+                }
+            }
+            """);
+        Assert.Equal("Network 'HalfShape' has an invalid input shape: give InL (1-D, NCL), or InH and InW (2-D, NCHW), or InD, InH and InW (3-D, NCDHW)",
+            DiagnosticAssert.Message(d, DiagnosticIds.NetworkInputInvalid));
     }
 
     [Fact]

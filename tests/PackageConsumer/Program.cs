@@ -41,6 +41,7 @@ if (staticOut.H != StaticSize.OutH || staticOut.W != StaticSize.OutW || new Stem
 }
 
 failures += FamilyChecks.Run();
+failures += NetworkChecks.Run();
 
 // A shape that does not fit is an ArgumentException.
 try

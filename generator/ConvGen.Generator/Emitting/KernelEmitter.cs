@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Globalization;
 using System.Text;
 using ConvGen.Generator.Helpers;
@@ -61,7 +62,7 @@ internal static class KernelEmitter
                 WriteDriver(w, plan, dims, "Run");
             }
 
-            foreach (TileShape tile in plan.Tiles)
+            foreach (TileShape tile in plan.Tiles.Concat(plan.NarrowTiles))
             {
                 VectorBlockEmitter.Emit(w, plan, dims, tile);
             }
@@ -103,6 +104,9 @@ internal static class KernelEmitter
     /// <summary>Symmetric zero padding: the staging call and constants every 2-D layer had before padding modes.</summary>
     internal static bool IsPlainStaging(LayerGeometry g)
         => g.PaddingMode == LayerPaddingMode.Zeros && g.PadBottom == g.PadH && g.PadRight == g.PadW;
+
+    /// <summary>Path numbers of the narrow tiles: past the main widths and the scalar default.</summary>
+    private static int NarrowPath(int bits) => bits == 512 ? 10 : bits == 256 ? 11 : 12;
 
     private static int[] Tiles(KernelPlan plan)
         => plan.OcRemainderTile > 0 && plan.OcRemainderTile != plan.OcTile ? new[] { plan.OcTile, plan.OcRemainderTile } : new[] { plan.OcTile };
@@ -199,8 +203,16 @@ internal static class KernelEmitter
             int index = 0;
             foreach (TileShape t in plan.Tiles)
             {
-                w.Line($"{keyword} (Vector{t.Bits}.IsHardwareAccelerated && OW >= {t.Lanes}) {{ path = {index}; tile = {t.Filters}; }}");
+                TileShape? narrow = plan.NarrowTiles.FirstOrDefault(n => n.Bits == t.Bits);
+                w.Line(narrow is null
+                    ? $"{keyword} (Vector{t.Bits}.IsHardwareAccelerated && OW >= {t.Lanes}) {{ path = {index}; tile = {t.Filters}; }}"
+                    : $"{keyword} (Vector{t.Bits}.IsHardwareAccelerated && OW > {t.Lanes * narrow.NarrowUpTo}) {{ path = {index}; tile = {t.Filters}; }}");
                 keyword = "else if";
+                if (narrow is not null)
+                {
+                    w.Line($"else if (Vector{t.Bits}.IsHardwareAccelerated && OW >= {t.Lanes}) {{ path = {NarrowPath(t.Bits)}; tile = {narrow.Filters}; }} // rows of at most {narrow.NarrowUpTo} vector(s): one-vector tiles waste less");
+                }
+
                 index++;
             }
 
@@ -269,8 +281,13 @@ internal static class KernelEmitter
                 index = 0;
                 foreach (TileShape t in plan.Tiles)
                 {
-                    w.Line($"case {index}: {VectorBlockEmitter.GroupName(t.Bits)}(ref {x}, ref w0, ref {y}, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
+                    w.Line($"case {index}: {VectorBlockEmitter.GroupName(t)}(ref {x}, ref w0, ref {y}, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
                     index++;
+                }
+
+                foreach (TileShape t in plan.NarrowTiles)
+                {
+                    w.Line($"case {NarrowPath(t.Bits)}: {VectorBlockEmitter.GroupName(t)}(ref {x}, ref w0, ref {y}, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");
                 }
 
                 w.Line($"default: Group_Scalar(ref {x}, ref w0, ref {y}, ref b0, ocBegin, ocEnd{dims.Arguments()}); break;");

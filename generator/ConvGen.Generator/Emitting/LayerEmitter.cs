@@ -102,7 +102,7 @@ internal static class LayerEmitter
                 tiles.Add(g.Dimensions == 3
                     ? $"  phase {index++}: kernel planes {p.Rd}+{g.StrideD}t, rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Md}x{p.Mh}x{p.Mw} taps, pads {pg.PadFront}+{pg.PadBack} x {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstD} + {g.StrideD}c, {p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {TransposedEmitter.Size(g.InD, "D", p.Qd)} x {TransposedEmitter.Size(g.InH, "H", p.Qh)} x {TransposedEmitter.Size(g.InW, "W", p.Qw)} of them"
                     : $"  phase {index++}: kernel rows {p.Rh}+{g.StrideH}t, columns {p.Rw}+{g.StrideW}t = {p.Mh}x{p.Mw} taps, pads {pg.PadH}+{pg.PadBottom} x {pg.PadW}+{pg.PadRight}; outputs ({p.FirstH} + {g.StrideH}a, {p.FirstW} + {g.StrideW}b), {TransposedEmitter.Size(g.InH, "H", p.Qh)} x {TransposedEmitter.Size(g.InW, "W", p.Qw)} of them");
-                foreach (TileShape tile in p.Plan.Tiles)
+                foreach (TileShape tile in p.Plan.Tiles.Concat(p.Plan.NarrowTiles))
                 {
                     tiles.Add("    " + tile.Why);
                 }
@@ -113,7 +113,7 @@ internal static class LayerEmitter
             foreach ((string half, KernelPlan sub) in new[] { ("depthwise", plan.Depthwise), ("pointwise", plan.Pointwise!) })
             {
                 tiles.Add($"  {half}:");
-                foreach (TileShape tile in sub.Tiles)
+                foreach (TileShape tile in sub.Tiles.Concat(sub.NarrowTiles))
                 {
                     tiles.Add("    " + tile.Why);
                 }
@@ -132,7 +132,7 @@ internal static class LayerEmitter
         }
         else
         {
-            foreach (TileShape tile in plan.Tiles)
+            foreach (TileShape tile in plan.Tiles.Concat(plan.NarrowTiles))
             {
                 tiles.Add("  " + tile.Why);
             }

@@ -38,9 +38,9 @@ internal static class VectorBlockEmitter
         }
     }
 
-    public static string GroupName(int bits) => $"Group_V{bits}";
+    public static string GroupName(TileShape t) => t.Narrow ? $"Group_V{t.Bits}_Narrow" : $"Group_V{t.Bits}";
 
-    private static string BlockName(TileShape t) => $"{t.Name}_V{t.Bits}";
+    private static string BlockName(TileShape t) => t.Narrow ? $"{t.Name}_V{t.Bits}_Narrow" : $"{t.Name}_V{t.Bits}";
 
     private static string Params(KernelDims dims) => "ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1" + dims.Parameters();
 
@@ -50,7 +50,7 @@ internal static class VectorBlockEmitter
         bool chunked = g.IsFlatPointwise;
         int step = tile.Vectors * tile.Lanes;
         w.Line($"/// <summary>Filters oc..end-1 of one group with Vector{tile.Bits}: tiles of {tile.Filters} filter(s){(remainder > 0 ? $", then {(g.HasStaticChannels ? remainder.ToString(CultureInfo.InvariantCulture) : "single")} filter(s) left over" : "")}.</summary>");
-        using (w.Block($"private static void {GroupName(tile.Bits)}(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end{dims.Parameters()})"))
+        using (w.Block($"private static void {GroupName(tile)}(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end{dims.Parameters()})"))
         {
             string range = chunked ? "0, OH, col0, col1" : "row0, row1, 0, OW";
             w.Line("int first = oc;");

@@ -34,6 +34,14 @@ internal sealed record KernelPlan
     /// <summary>The register tile for each of <see cref="VectorWidths"/>, in the same order.</summary>
     public EquatableArray<TileShape> Tiles { get; init; } = EquatableArray<TileShape>.Empty;
 
+    /// <summary>
+    /// For layers whose width is known only at run time: a one-vector tile per vector width whose main tile has several
+    /// vectors, used when a row needs fewer vectors than the main tile holds. Without it the main tile's overlapping
+    /// column blocks would compute the same pixels several times (four times for a 16-pixel row and a 4-vector
+    /// Vector512 tile).
+    /// </summary>
+    public EquatableArray<TileShape> NarrowTiles { get; init; } = EquatableArray<TileShape>.Empty;
+
     /// <summary>Set when the layer runs Winograd F(4x4, 3x3) on its vector paths (the scalar path stays direct).</summary>
     public WinogradPlan? Winograd { get; init; }
 

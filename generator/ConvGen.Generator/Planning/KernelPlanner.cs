@@ -113,7 +113,47 @@ internal static class KernelPlanner
             WinogradWhyNot = whyNot,
             VectorWidths = new EquatableArray<int>(widths),
             Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => NoHoistInDepth(TilePlanner.Choose(b, g), g)) : System.Array.Empty<TileShape>()),
+            NarrowTiles = new EquatableArray<TileShape>(reason is null ? NarrowTiles(g, widths) : System.Array.Empty<TileShape>()),
         };
+    }
+
+    /// <summary>One-vector tiles for the widths whose main tile has several vectors, when the width is known only at run time.</summary>
+    private static TileShape[] NarrowTiles(LayerGeometry g, int[] widths)
+    {
+        if (g.HasStaticWidth || g.IsFlatPointwise)
+        {
+            return System.Array.Empty<TileShape>();
+        }
+
+        var narrow = new System.Collections.Generic.List<TileShape>();
+        foreach (int bits in widths)
+        {
+            TileShape main = TilePlanner.Choose(bits, g);
+            TileShape tile = NoHoistInDepth(TilePlanner.Choose(bits, g, maxVectors: 1), g);
+
+            // A row of n < V vectors keeps n/V of the main tile's work; the one-vector tile wastes none. It serves the
+            // rows where that beats the main tile by the cost model: n/V * main score < narrow score.
+            int upTo = 0;
+            for (int n = 1; n < main.Vectors; n++)
+            {
+                if (n * main.Score / main.Vectors < tile.Score)
+                {
+                    upTo = n;
+                }
+            }
+
+            if (upTo > 0)
+            {
+                narrow.Add(tile with
+                {
+                    Narrow = true,
+                    NarrowUpTo = upTo,
+                    Why = tile.Why.Replace("any width", $"rows of at most {upTo} vector(s) ({upTo * tile.Lanes} pixels)"),
+                });
+            }
+        }
+
+        return narrow.ToArray();
     }
 
     /// <summary>

@@ -12,7 +12,10 @@ namespace ConvGen.Generator.Planning;
 /// </summary>
 internal static class TilePlanner
 {
-    public static TileShape Choose(int bits, LayerGeometry g)
+    /// <param name="bits">Vector width.</param>
+    /// <param name="g">The layer.</param>
+    /// <param name="maxVectors">At most this many vectors per row (0: the planner's own limit).</param>
+    public static TileShape Choose(int bits, LayerGeometry g, int maxVectors = 0)
     {
         int lanes = bits / 32;
         bool wide = bits == 512;
@@ -35,7 +38,7 @@ internal static class TilePlanner
         // A 1x1 layer runs as a GEMM over chunks of pixels that must stay in L1 (see the group driver): few vectors
         // per tile keep the chunk small, more filters per tile keep the multiply-adds per load up.
         int maxFilters = coutG == 0 ? 8 : Math.Min(g.IsFlatPointwise && wide ? 12 : 8, coutG);
-        int maxVectors = g.IsFlatPointwise ? 2 : wide ? 6 : 4;
+        maxVectors = maxVectors > 0 ? maxVectors : g.IsFlatPointwise ? 2 : wide ? 6 : 4;
         for (int f = 1; f <= maxFilters; f++)
         {
             for (int v = 1; v <= maxVectors; v++)
@@ -66,7 +69,7 @@ internal static class TilePlanner
         }
 
         TileShape chosen = best!;
-        return chosen with { Why = Explain(chosen, g, lanes, coutG, outW, outH, bestScore) };
+        return chosen with { Why = Explain(chosen, g, lanes, coutG, outW, outH, bestScore), Score = bestScore };
     }
 
     private static double Score(LayerGeometry g, int lanes, int coutG, long outW, long outH, int f, int r, int v, bool hoist, bool wide)

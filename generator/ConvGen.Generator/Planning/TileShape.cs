@@ -10,7 +10,12 @@ namespace ConvGen.Generator.Planning;
 /// depthwise and one-channel layers, whose inner loop would otherwise be half broadcasts).
 /// </param>
 /// <param name="Why">A line for the generated header: the numbers behind the choice.</param>
-internal sealed record TileShape(int Bits, int Filters, int Rows, int Vectors, bool HoistWeights, string Why)
+/// <param name="Narrow">
+/// A one-vector tile for rows narrower than the main tile of the same width (see <see cref="KernelPlan.NarrowTiles"/>).
+/// </param>
+/// <param name="Score">The cost model's efficiency estimate for full rows (see <see cref="TilePlanner"/>).</param>
+/// <param name="NarrowUpTo">For a narrow tile: the rows it serves are at most this many vectors long.</param>
+internal sealed record TileShape(int Bits, int Filters, int Rows, int Vectors, bool HoistWeights, string Why, bool Narrow = false, double Score = 0, int NarrowUpTo = 0)
 {
     public int Lanes => Bits / 32;
 

@@ -12,6 +12,9 @@
 //   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for 16 filter(s) per group, any width, OH = 1; model efficiency 1.02
 //   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, any width, OH = 1; model efficiency 0.73
 //   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, any width, OH = 1; model efficiency 0.73
+//   Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 2 vector(s) (32 pixels), OH = 1; model efficiency 0.51
+//   Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (8 pixels), OH = 1; model efficiency 0.51
+//   Vector128: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (4 pixels), OH = 1; model efficiency 0.51
 //   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [Conv1dLayer] attribute; edit the attribute, not this file.
@@ -33,6 +36,9 @@ namespace Demo
     ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for 16 filter(s) per group, any width, OH = 1; model efficiency 1.02
     ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, any width, OH = 1; model efficiency 0.73
     ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, any width, OH = 1; model efficiency 0.73
+    ///   Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 2 vector(s) (32 pixels), OH = 1; model efficiency 0.51
+    ///   Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (8 pixels), OH = 1; model efficiency 0.51
+    ///   Vector128: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (4 pixels), OH = 1; model efficiency 0.51
     ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
@@ -160,9 +166,12 @@ namespace ConvGen.Generated
             // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
             // JIT/AOT-time constant: only one branch survives compilation.
             int path, tile;
-            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 4; }
-            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 6; }
-            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 6; }
+            if (Vector512.IsHardwareAccelerated && OW > 32) { path = 0; tile = 4; }
+            else if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 10; tile = 8; } // rows of at most 2 vector(s): one-vector tiles waste less
+            else if (Vector256.IsHardwareAccelerated && OW > 8) { path = 1; tile = 6; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 11; tile = 8; } // rows of at most 1 vector(s): one-vector tiles waste less
+            else if (Vector128.IsHardwareAccelerated && OW > 4) { path = 2; tile = 6; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 12; tile = 8; } // rows of at most 1 vector(s): one-vector tiles waste less
             else { path = 3; tile = 8; }
             int tiles = (CoutG + tile - 1) / tile;
             int items = s.N * Groups * tiles;
@@ -194,6 +203,9 @@ namespace ConvGen.Generated
                     case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 10: Group_V512_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 11: Group_V256_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 12: Group_V128_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                 }
 
@@ -724,6 +736,465 @@ namespace ConvGen.Generated
                     Vector128.Max(a1_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); Vector128.Max(a1_0_1, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
                     Vector128.Max(a2_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); Vector128.Max(a2_0_1, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
                     Vector128.Max(a3_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); Vector128.Max(a3_0_1, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 40));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 80));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 120));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 160));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 200));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 240));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 280));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 41));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 121));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 161));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 201));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 241));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 281));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 42));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 122));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 202));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 242));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 282));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 43));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 123));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 203));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 243));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 283));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 44));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 124));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 204));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 244));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 284));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    Vector512.Max(a0_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0));
+                    Vector512.Max(a1_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    Vector512.Max(a2_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    Vector512.Max(a3_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    Vector512.Max(a4_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    Vector512.Max(a5_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    Vector512.Max(a6_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    Vector512.Max(a7_0_0, Vector512<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
+            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
+            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 40));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 80));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 120));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 160));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 200));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 240));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 280));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 41));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 81));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 121));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 161));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 201));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 241));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 281));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 42));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 82));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 122));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 162));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 202));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 242));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 282));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 43));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 83));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 123));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 163));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 203));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 243));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 283));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 44));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 84));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 124));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 164));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 204));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 244));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 284));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    Vector256.Max(a0_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0));
+                    Vector256.Max(a1_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    Vector256.Max(a2_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    Vector256.Max(a3_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    Vector256.Max(a4_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    Vector256.Max(a5_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    Vector256.Max(a6_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    Vector256.Max(a7_0_0, Vector256<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 8 filter(s).</summary>
+        private static void Group_V128_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V128_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
+            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
+            Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
+            Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
+            Vector128<float> bias6 = Vector128.Create(Unsafe.Add(ref b, 6));
+            Vector128<float> bias7 = Vector128.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1;
+                    Vector128<float> a2_0_0 = bias2;
+                    Vector128<float> a3_0_0 = bias3;
+                    Vector128<float> a4_0_0 = bias4;
+                    Vector128<float> a5_0_0 = bias5;
+                    Vector128<float> a6_0_0 = bias6;
+                    Vector128<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 40));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 80));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 120));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 160));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 200));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 240));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 280));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 41));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 81));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 121));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 161));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 201));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 241));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 281));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 42));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 82));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 122));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 162));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 202));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 242));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 282));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 43));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 83));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 123));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 163));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 203));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 243));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 283));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 44));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 84));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 124));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 164));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 204));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 244));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 284));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    Vector128.Max(a0_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0));
+                    Vector128.Max(a1_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    Vector128.Max(a2_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    Vector128.Max(a3_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    Vector128.Max(a4_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    Vector128.Max(a5_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    Vector128.Max(a6_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    Vector128.Max(a7_0_0, Vector128<float>.Zero).StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
                 }
             }
         }

@@ -13,6 +13,9 @@
 //   Vector512: 1 filter(s) x 4 row(s) x 6 vector(s) = 24 accumulators; for 1 filter(s) per group, any width; model efficiency 0.57
 //   Vector256: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
 //   Vector128: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
+//   Vector512: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators, 25 weights held in registers; for 1 filter(s) per group, rows of at most 3 vector(s) (48 pixels); model efficiency 0.33
+//   Vector256: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (8 pixels); model efficiency 0.32
+//   Vector128: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (4 pixels); model efficiency 0.32
 //   scalar: 1 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
@@ -35,6 +38,9 @@ namespace Demo
     ///   Vector512: 1 filter(s) x 4 row(s) x 6 vector(s) = 24 accumulators; for 1 filter(s) per group, any width; model efficiency 0.57
     ///   Vector256: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
     ///   Vector128: 1 filter(s) x 4 row(s) x 2 vector(s) = 8 accumulators; for 1 filter(s) per group, any width; model efficiency 0.43
+    ///   Vector512: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators, 25 weights held in registers; for 1 filter(s) per group, rows of at most 3 vector(s) (48 pixels); model efficiency 0.33
+    ///   Vector256: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (8 pixels); model efficiency 0.32
+    ///   Vector128: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (4 pixels); model efficiency 0.32
     ///   scalar: 1 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
@@ -174,9 +180,12 @@ namespace ConvGen.Generated
             // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
             // JIT/AOT-time constant: only one branch survives compilation.
             int path, tile;
-            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 1; }
-            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 1; }
-            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 1; }
+            if (Vector512.IsHardwareAccelerated && OW > 48) { path = 0; tile = 1; }
+            else if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 10; tile = 1; } // rows of at most 3 vector(s): one-vector tiles waste less
+            else if (Vector256.IsHardwareAccelerated && OW > 8) { path = 1; tile = 1; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 11; tile = 1; } // rows of at most 1 vector(s): one-vector tiles waste less
+            else if (Vector128.IsHardwareAccelerated && OW > 4) { path = 2; tile = 1; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 12; tile = 1; } // rows of at most 1 vector(s): one-vector tiles waste less
             else { path = 3; tile = 1; }
             int tiles = (CoutG + tile - 1) / tile;
             int items = s.N * Groups * tiles;
@@ -208,6 +217,9 @@ namespace ConvGen.Generated
                     case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 10: Group_V512_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 11: Group_V256_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 12: Group_V128_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                 }
 
@@ -1510,6 +1522,1188 @@ namespace ConvGen.Generated
                         wc = ref Unsafe.Add(ref wc, 25);
                     }
                     a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 1 filter(s).</summary>
+        private static void Group_V512_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 1 <= end; oc += 1)
+                {
+                    F1R4V1_V512_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 16 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R4V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F1R1V1_V512_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            // One filter over one input channel: its taps stay in registers for the whole plane.
+            Vector512<float> k0_0 = Vector512.Create(Unsafe.Add(ref w, 0)); Vector512<float> k0_1 = Vector512.Create(Unsafe.Add(ref w, 1)); Vector512<float> k0_2 = Vector512.Create(Unsafe.Add(ref w, 2)); Vector512<float> k0_3 = Vector512.Create(Unsafe.Add(ref w, 3)); Vector512<float> k0_4 = Vector512.Create(Unsafe.Add(ref w, 4));
+            Vector512<float> k1_0 = Vector512.Create(Unsafe.Add(ref w, 5)); Vector512<float> k1_1 = Vector512.Create(Unsafe.Add(ref w, 6)); Vector512<float> k1_2 = Vector512.Create(Unsafe.Add(ref w, 7)); Vector512<float> k1_3 = Vector512.Create(Unsafe.Add(ref w, 8)); Vector512<float> k1_4 = Vector512.Create(Unsafe.Add(ref w, 9));
+            Vector512<float> k2_0 = Vector512.Create(Unsafe.Add(ref w, 10)); Vector512<float> k2_1 = Vector512.Create(Unsafe.Add(ref w, 11)); Vector512<float> k2_2 = Vector512.Create(Unsafe.Add(ref w, 12)); Vector512<float> k2_3 = Vector512.Create(Unsafe.Add(ref w, 13)); Vector512<float> k2_4 = Vector512.Create(Unsafe.Add(ref w, 14));
+            Vector512<float> k3_0 = Vector512.Create(Unsafe.Add(ref w, 15)); Vector512<float> k3_1 = Vector512.Create(Unsafe.Add(ref w, 16)); Vector512<float> k3_2 = Vector512.Create(Unsafe.Add(ref w, 17)); Vector512<float> k3_3 = Vector512.Create(Unsafe.Add(ref w, 18)); Vector512<float> k3_4 = Vector512.Create(Unsafe.Add(ref w, 19));
+            Vector512<float> k4_0 = Vector512.Create(Unsafe.Add(ref w, 20)); Vector512<float> k4_1 = Vector512.Create(Unsafe.Add(ref w, 21)); Vector512<float> k4_2 = Vector512.Create(Unsafe.Add(ref w, 22)); Vector512<float> k4_3 = Vector512.Create(Unsafe.Add(ref w, 23)); Vector512<float> k4_4 = Vector512.Create(Unsafe.Add(ref w, 24));
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_3_0 = bias0;
+                    ref float xc = ref xr;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector512<float> x0;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_4);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k0_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k0_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 4)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k0_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 6)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k0_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 8)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k0_4);
+                        // Input row +2, read by output row/kernel row r0/ky1, r2/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_0);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k0_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_1);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k0_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_2);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k0_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_3);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k0_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_4);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k0_4);
+                        // Input row +3, read by output row/kernel row r1/ky1, r3/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k1_0);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k0_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k1_1);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k0_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 4)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k1_2);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k0_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 6)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k1_3);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k0_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 8)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k1_4);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k0_4);
+                        // Input row +4, read by output row/kernel row r0/ky2, r2/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_0);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k1_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_1);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k1_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_2);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k1_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_3);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k1_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_4);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k1_4);
+                        // Input row +5, read by output row/kernel row r1/ky2, r3/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k2_0);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k1_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 2)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k2_1);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k1_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 4)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k2_2);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k1_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 6)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k2_3);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k1_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 8)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k2_4);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k1_4);
+                        // Input row +6, read by output row/kernel row r0/ky3, r2/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_0);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k2_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_1);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k2_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_2);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k2_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_3);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k2_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_4);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k2_4);
+                        // Input row +7, read by output row/kernel row r1/ky3, r3/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 7 * RowStride));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k3_0);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k2_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 2)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k3_1);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k2_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 4)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k3_2);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k2_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 6)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k3_3);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k2_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 8)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k3_4);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k2_4);
+                        // Input row +8, read by output row/kernel row r0/ky4, r2/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_0);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k3_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_1);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k3_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_2);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k3_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_3);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k3_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_4);
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k3_4);
+                        // Input row +9, read by output row/kernel row r1/ky4, r3/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 9 * RowStride));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k4_0);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k3_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 2)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k4_1);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k3_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 4)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k4_2);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k3_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 6)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k4_3);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k3_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 8)));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k4_4);
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k3_4);
+                        // Input row +10, read by output row/kernel row r2/ky4.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 10 * RowStride));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k4_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 2)));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k4_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 4)));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k4_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 6)));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k4_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 8)));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k4_4);
+                        // Input row +11, read by output row/kernel row r3/ky4.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 11 * RowStride));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k4_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 2)));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k4_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 4)));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k4_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 6)));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k4_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 8)));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k4_4);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (1 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            // One filter over one input channel: its taps stay in registers for the whole plane.
+            Vector512<float> k0_0 = Vector512.Create(Unsafe.Add(ref w, 0)); Vector512<float> k0_1 = Vector512.Create(Unsafe.Add(ref w, 1)); Vector512<float> k0_2 = Vector512.Create(Unsafe.Add(ref w, 2)); Vector512<float> k0_3 = Vector512.Create(Unsafe.Add(ref w, 3)); Vector512<float> k0_4 = Vector512.Create(Unsafe.Add(ref w, 4));
+            Vector512<float> k1_0 = Vector512.Create(Unsafe.Add(ref w, 5)); Vector512<float> k1_1 = Vector512.Create(Unsafe.Add(ref w, 6)); Vector512<float> k1_2 = Vector512.Create(Unsafe.Add(ref w, 7)); Vector512<float> k1_3 = Vector512.Create(Unsafe.Add(ref w, 8)); Vector512<float> k1_4 = Vector512.Create(Unsafe.Add(ref w, 9));
+            Vector512<float> k2_0 = Vector512.Create(Unsafe.Add(ref w, 10)); Vector512<float> k2_1 = Vector512.Create(Unsafe.Add(ref w, 11)); Vector512<float> k2_2 = Vector512.Create(Unsafe.Add(ref w, 12)); Vector512<float> k2_3 = Vector512.Create(Unsafe.Add(ref w, 13)); Vector512<float> k2_4 = Vector512.Create(Unsafe.Add(ref w, 14));
+            Vector512<float> k3_0 = Vector512.Create(Unsafe.Add(ref w, 15)); Vector512<float> k3_1 = Vector512.Create(Unsafe.Add(ref w, 16)); Vector512<float> k3_2 = Vector512.Create(Unsafe.Add(ref w, 17)); Vector512<float> k3_3 = Vector512.Create(Unsafe.Add(ref w, 18)); Vector512<float> k3_4 = Vector512.Create(Unsafe.Add(ref w, 19));
+            Vector512<float> k4_0 = Vector512.Create(Unsafe.Add(ref w, 20)); Vector512<float> k4_1 = Vector512.Create(Unsafe.Add(ref w, 21)); Vector512<float> k4_2 = Vector512.Create(Unsafe.Add(ref w, 22)); Vector512<float> k4_3 = Vector512.Create(Unsafe.Add(ref w, 23)); Vector512<float> k4_4 = Vector512.Create(Unsafe.Add(ref w, 24));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    ref float xc = ref xr;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector512<float> x0;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k0_4);
+                        // Input row +2, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k1_4);
+                        // Input row +4, read by output row/kernel row r0/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k2_4);
+                        // Input row +6, read by output row/kernel row r0/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k3_4);
+                        // Input row +8, read by output row/kernel row r0/ky4.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_0);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_1);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_2);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_3);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8)));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k4_4);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 1 filter(s).</summary>
+        private static void Group_V256_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 1 <= end; oc += 1)
+                {
+                    F1R4V1_V256_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 8 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R4V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F1R1V1_V256_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_1_0 = bias0; Vector256<float> a0_2_0 = bias0; Vector256<float> a0_3_0 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky1, r2/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r1/ky1, r3/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +4, read by output row/kernel row r0/ky2, r2/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +5, read by output row/kernel row r1/ky2, r3/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +6, read by output row/kernel row r0/ky3, r2/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +7, read by output row/kernel row r1/ky3, r3/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 7 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +8, read by output row/kernel row r0/ky4, r2/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +9, read by output row/kernel row r1/ky4, r3/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 9 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +10, read by output row/kernel row r2/ky4.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 10 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +11, read by output row/kernel row r3/ky4.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 11 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (1 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +4, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +6, read by output row/kernel row r0/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +8, read by output row/kernel row r0/ky4.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 1 filter(s).</summary>
+        private static void Group_V128_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 1 <= end; oc += 1)
+                {
+                    F1R4V1_V128_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 4 pixels at a time (4 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R4V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F1R1V1_V128_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_1_0 = bias0; Vector128<float> a0_2_0 = bias0; Vector128<float> a0_3_0 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky1, r2/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r1/ky1, r3/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +4, read by output row/kernel row r0/ky2, r2/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +5, read by output row/kernel row r1/ky2, r3/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +6, read by output row/kernel row r0/ky3, r2/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +7, read by output row/kernel row r1/ky3, r3/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 7 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (7 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +8, read by output row/kernel row r0/ky4, r2/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +9, read by output row/kernel row r1/ky4, r3/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 9 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (9 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        // Input row +10, read by output row/kernel row r2/ky4.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 10 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (10 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        // Input row +11, read by output row/kernel row r3/ky4.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 11 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (11 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 4 pixels at a time (1 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F1R1V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < 1; ic++) // one input channel per group
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +4, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +6, read by output row/kernel row r0/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 16));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 17));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 18));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 19));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        // Input row +8, read by output row/kernel row r0/ky4.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 20));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 21));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 4)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 22));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 6)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 23));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (8 * RowStride + 8)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 24));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 25);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
                 }
             }
         }

@@ -13,6 +13,9 @@
 //   Vector512: 2 filter(s) x 2 row(s) x 6 vector(s) = 24 accumulators; for 2 filter(s) per group, any width; model efficiency 0.67
 //   Vector256: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
 //   Vector128: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
+//   Vector512: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 3 vector(s) (48 pixels); model efficiency 0.35
+//   Vector256: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (16 pixels); model efficiency 0.35
+//   Vector128: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (8 pixels); model efficiency 0.35
 //   scalar: 2 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
@@ -39,6 +42,9 @@ namespace Demo.Nested
             ///   Vector512: 2 filter(s) x 2 row(s) x 6 vector(s) = 24 accumulators; for 2 filter(s) per group, any width; model efficiency 0.67
             ///   Vector256: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
             ///   Vector128: 2 filter(s) x 1 row(s) x 4 vector(s) = 8 accumulators; for 2 filter(s) per group, any width; model efficiency 0.61
+            ///   Vector512: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 3 vector(s) (48 pixels); model efficiency 0.35
+            ///   Vector256: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (16 pixels); model efficiency 0.35
+            ///   Vector128: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (8 pixels); model efficiency 0.35
             ///   scalar: 2 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
             /// </code>
             /// </remarks>
@@ -180,9 +186,12 @@ namespace ConvGen.Generated
             // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
             // JIT/AOT-time constant: only one branch survives compilation.
             int path, tile;
-            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 2; }
-            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 2; }
-            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 2; }
+            if (Vector512.IsHardwareAccelerated && OW > 48) { path = 0; tile = 2; }
+            else if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 10; tile = 2; } // rows of at most 3 vector(s): one-vector tiles waste less
+            else if (Vector256.IsHardwareAccelerated && OW > 16) { path = 1; tile = 2; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 11; tile = 2; } // rows of at most 2 vector(s): one-vector tiles waste less
+            else if (Vector128.IsHardwareAccelerated && OW > 8) { path = 2; tile = 2; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 12; tile = 2; } // rows of at most 2 vector(s): one-vector tiles waste less
             else { path = 3; tile = 2; }
             int tiles = (CoutG + tile - 1) / tile;
             int items = s.N * Groups * tiles;
@@ -214,6 +223,9 @@ namespace ConvGen.Generated
                     case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 10: Group_V512_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 11: Group_V256_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 12: Group_V128_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                 }
 
@@ -481,6 +493,516 @@ namespace ConvGen.Generated
                     }
                     a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3));
                     a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 2 filter(s).</summary>
+        private static void Group_V512_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R4V1_V512_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R4V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F2R1V1_V512_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_3_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_2_0 = bias1; Vector512<float> a1_3_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r2/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r3/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a1_3_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 2 filter(s).</summary>
+        private static void Group_V256_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R4V1_V256_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R4V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F2R1V1_V256_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_1_0 = bias0; Vector256<float> a0_2_0 = bias0; Vector256<float> a0_3_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_1_0 = bias1; Vector256<float> a1_2_0 = bias1; Vector256<float> a1_3_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r2/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r3/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a1_3_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 2 filter(s).</summary>
+        private static void Group_V128_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R4V1_V128_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R4V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F2R1V1_V128_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_1_0 = bias0; Vector128<float> a0_2_0 = bias0; Vector128<float> a0_3_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_1_0 = bias1; Vector128<float> a1_2_0 = bias1; Vector128<float> a1_3_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r2/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r3/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a1_3_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
                 }
             }
         }

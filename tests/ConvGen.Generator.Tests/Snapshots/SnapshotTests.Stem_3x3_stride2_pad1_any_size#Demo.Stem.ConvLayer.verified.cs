@@ -13,6 +13,9 @@
 //   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for 32 filter(s) per group, any width; model efficiency 1.02
 //   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
 //   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
+//   Vector512: 8 filter(s) x 3 row(s) x 1 vector(s) = 24 accumulators; for 32 filter(s) per group, rows of at most 3 vector(s) (48 pixels); model efficiency 0.53
+//   Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 32 filter(s) per group, rows of at most 1 vector(s) (8 pixels); model efficiency 0.51
+//   Vector128: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 32 filter(s) per group, rows of at most 1 vector(s) (4 pixels); model efficiency 0.51
 //   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
@@ -35,6 +38,9 @@ namespace Demo
     ///   Vector512: 4 filter(s) x 1 row(s) x 6 vector(s) = 24 accumulators; for 32 filter(s) per group, any width; model efficiency 1.02
     ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
     ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 32 filter(s) per group, any width; model efficiency 0.73
+    ///   Vector512: 8 filter(s) x 3 row(s) x 1 vector(s) = 24 accumulators; for 32 filter(s) per group, rows of at most 3 vector(s) (48 pixels); model efficiency 0.53
+    ///   Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 32 filter(s) per group, rows of at most 1 vector(s) (8 pixels); model efficiency 0.51
+    ///   Vector128: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 32 filter(s) per group, rows of at most 1 vector(s) (4 pixels); model efficiency 0.51
     ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
     /// </code>
     /// </remarks>
@@ -174,9 +180,12 @@ namespace ConvGen.Generated
             // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
             // JIT/AOT-time constant: only one branch survives compilation.
             int path, tile;
-            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 4; }
-            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 6; }
-            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 6; }
+            if (Vector512.IsHardwareAccelerated && OW > 48) { path = 0; tile = 4; }
+            else if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 10; tile = 8; } // rows of at most 3 vector(s): one-vector tiles waste less
+            else if (Vector256.IsHardwareAccelerated && OW > 8) { path = 1; tile = 6; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 11; tile = 8; } // rows of at most 1 vector(s): one-vector tiles waste less
+            else if (Vector128.IsHardwareAccelerated && OW > 4) { path = 2; tile = 6; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 12; tile = 8; } // rows of at most 1 vector(s): one-vector tiles waste less
             else { path = 3; tile = 8; }
             int tiles = (CoutG + tile - 1) / tile;
             int items = s.N * Groups * tiles;
@@ -208,6 +217,9 @@ namespace ConvGen.Generated
                     case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 10: Group_V512_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 11: Group_V256_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 12: Group_V128_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                     default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
                 }
 
@@ -876,6 +888,1204 @@ namespace ConvGen.Generated
                     }
                     a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
                     a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(3, (int)(8192 / ((long)CinG * 2 * RowStride)) / 3 * 3);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R3V1_V512_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 3 output row(s) x 1 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R3V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 3)
+            {
+                F8R1V1_V512_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh += 3)
+            {
+                nint row = Math.Min(oh, row1 - 3); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_2_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_2_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_2_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_1_0 = bias3; Vector512<float> a3_2_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4; Vector512<float> a4_1_0 = bias4; Vector512<float> a4_2_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5; Vector512<float> a5_1_0 = bias5; Vector512<float> a5_2_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6; Vector512<float> a6_1_0 = bias6; Vector512<float> a6_2_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7; Vector512<float> a7_1_0 = bias7; Vector512<float> a7_2_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 108));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 189));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 109));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 190));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 110));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 191));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 111));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 165));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 112));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 166));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 113));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 167));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky2, r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 114));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 168));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 27));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 54));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 108));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 189));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 115));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 169));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 196));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 28));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 55));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 109));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 190));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 116));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 170));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 197));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 29));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 56));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 110));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 191));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        // Input row +3, read by output row/kernel row r1/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 30));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 57));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 111));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 165));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 31));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 58));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 85));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 112));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 166));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 32));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 59));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 86));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 113));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 167));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        // Input row +4, read by output row/kernel row r1/ky2, r2/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 33));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 60));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 87));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 114));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 168));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 27));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 54));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 108));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 189));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 34));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 61));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 88));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 115));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 169));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 196));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 28));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 55));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 109));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 190));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (4 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 35));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 62));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 89));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 116));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 170));
+                        a6_1_0 = VectorFma.MultiplyAdd(a6_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 197));
+                        a7_1_0 = VectorFma.MultiplyAdd(a7_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 29));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 56));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 110));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 191));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        // Input row +5, read by output row/kernel row r2/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 5 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 30));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 57));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 111));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 165));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 31));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 58));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 85));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 112));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 166));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (5 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 32));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 59));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 86));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 113));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 167));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        // Input row +6, read by output row/kernel row r2/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 6 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 33));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 60));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 87));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 114));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 168));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 34));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 61));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 88));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 115));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 169));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 196));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (6 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 35));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 62));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 89));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 116));
+                        a4_2_0 = VectorFma.MultiplyAdd(a4_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a5_2_0 = VectorFma.MultiplyAdd(a5_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 170));
+                        a6_2_0 = VectorFma.MultiplyAdd(a6_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 197));
+                        a7_2_0 = VectorFma.MultiplyAdd(a7_2_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a2_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane + OW));
+                    a2_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane + 2 * OW));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a3_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane + OW));
+                    a3_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane + 2 * OW));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a4_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane + OW));
+                    a4_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane + 2 * OW));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a5_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane + OW));
+                    a5_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane + 2 * OW));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a6_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane + OW));
+                    a6_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane + 2 * OW));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                    a7_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane + OW));
+                    a7_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane + 2 * OW));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512.Create(Unsafe.Add(ref b, 0));
+            Vector512<float> bias1 = Vector512.Create(Unsafe.Add(ref b, 1));
+            Vector512<float> bias2 = Vector512.Create(Unsafe.Add(ref b, 2));
+            Vector512<float> bias3 = Vector512.Create(Unsafe.Add(ref b, 3));
+            Vector512<float> bias4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            Vector512<float> bias5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            Vector512<float> bias6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            Vector512<float> bias7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 108));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 189));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 109));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 190));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 110));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 191));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 111));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 165));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 192));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 112));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 166));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 193));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 113));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 167));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 194));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 114));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 168));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 195));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 115));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 169));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 196));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 116));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 170));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 197));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256.Create(Unsafe.Add(ref b, 0));
+            Vector256<float> bias1 = Vector256.Create(Unsafe.Add(ref b, 1));
+            Vector256<float> bias2 = Vector256.Create(Unsafe.Add(ref b, 2));
+            Vector256<float> bias3 = Vector256.Create(Unsafe.Add(ref b, 3));
+            Vector256<float> bias4 = Vector256.Create(Unsafe.Add(ref b, 4));
+            Vector256<float> bias5 = Vector256.Create(Unsafe.Add(ref b, 5));
+            Vector256<float> bias6 = Vector256.Create(Unsafe.Add(ref b, 6));
+            Vector256<float> bias7 = Vector256.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 108));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 135));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 162));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 189));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 109));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 136));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 163));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 190));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 110));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 137));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 164));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 191));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 111));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 138));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 165));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 192));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 112));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 139));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 166));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 193));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 113));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 140));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 167));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 194));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 114));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 141));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 168));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 195));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 115));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 142));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 169));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 196));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 116));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 143));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 170));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 197));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 8 filter(s).</summary>
+        private static void Group_V128_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V128_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128.Create(Unsafe.Add(ref b, 0));
+            Vector128<float> bias1 = Vector128.Create(Unsafe.Add(ref b, 1));
+            Vector128<float> bias2 = Vector128.Create(Unsafe.Add(ref b, 2));
+            Vector128<float> bias3 = Vector128.Create(Unsafe.Add(ref b, 3));
+            Vector128<float> bias4 = Vector128.Create(Unsafe.Add(ref b, 4));
+            Vector128<float> bias5 = Vector128.Create(Unsafe.Add(ref b, 5));
+            Vector128<float> bias6 = Vector128.Create(Unsafe.Add(ref b, 6));
+            Vector128<float> bias7 = Vector128.Create(Unsafe.Add(ref b, 7));
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1;
+                    Vector128<float> a2_0_0 = bias2;
+                    Vector128<float> a3_0_0 = bias3;
+                    Vector128<float> a4_0_0 = bias4;
+                    Vector128<float> a5_0_0 = bias5;
+                    Vector128<float> a6_0_0 = bias6;
+                    Vector128<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 27));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 54));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 81));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 108));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 135));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 162));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 189));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + PhaseLen));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 28));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 55));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 82));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 109));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 136));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 163));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 190));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 29));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 56));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 83));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 110));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 137));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 164));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 191));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 30));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 57));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 84));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 111));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 138));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 165));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 192));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + PhaseLen)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 31));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 58));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 85));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 112));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 139));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 166));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 193));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 32));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 59));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 86));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 113));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 140));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 167));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 194));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 33));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 60));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 87));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 114));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 141));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 168));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 195));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + PhaseLen)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 34));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 61));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 88));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 115));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 142));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 169));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 196));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 35));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 62));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 89));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 116));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 143));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 170));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 197));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using ConvGen.Layers.Tests.Networks;
 
 namespace ConvGen.Benchmarks;
 
@@ -31,16 +32,16 @@ public class NetworkBenchmarks
         int inputSize, outputSize, scratch;
         if (Network == "lenet")
         {
-            var lenet = new BenchLeNet();
+            var lenet = new LeNet();
             modules = lenet.Modules();
-            (inputSize, outputSize, scratch) = (BenchLeNet.InputSize, BenchLeNet.OutputSize, BenchLeNet.ScratchLength(Batch));
+            (inputSize, outputSize, scratch) = (LeNet.InputSize, LeNet.OutputSize, LeNet.ScratchLength(Batch));
             _forward = (x, y, n, s) => lenet.Forward(x, y, n, s);
         }
         else
         {
-            var mobile = new BenchMobileNet();
+            var mobile = new MobileNet();
             modules = mobile.Modules();
-            (inputSize, outputSize, scratch) = (BenchMobileNet.InputSize, BenchMobileNet.OutputSize, BenchMobileNet.ScratchLength(Batch));
+            (inputSize, outputSize, scratch) = (MobileNet.InputSize, MobileNet.OutputSize, MobileNet.ScratchLength(Batch));
             _forward = (x, y, n, s) => mobile.Forward(x, y, n, s);
         }
 

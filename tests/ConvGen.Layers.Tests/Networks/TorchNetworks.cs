@@ -1,7 +1,8 @@
 namespace ConvGen.Layers.Tests.Networks;
 
-// The three networks of Data/make_network_fixtures.py, field for field: each field name is the PyTorch module name,
-// so the state_dict PyTorch saved loads unchanged. Pool2 and Flatten serve in all three (a 2x2 and a 2-wide pool).
+// The three networks of Data/make_network_fixtures.py, field for field (tests/ConvGen.Benchmarks times them too):
+// each field name is the PyTorch module name, so the state_dict PyTorch saved loads unchanged. Pool2 and Flatten
+// serve in all three (a 2x2 and a 2-wide pool).
 
 [ConvLayer(K = 5, P = 2, InChannels = 1, OutChannels = 6, Activation = Activation.ReLU)]
 public partial class LeConv1 { }

@@ -208,6 +208,14 @@ internal static class DiagnosticDescriptors
         "Network class cannot be extended",
         "Network class '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor NetworkResidualSourceInvalid = Error(DiagnosticIds.NetworkResidualSourceInvalid, Network,
+        "Residual source is not an earlier layer",
+        "Layer '{0}' ({1}) adds '{2}', {3}");
+
+    public static readonly DiagnosticDescriptor NetworkResidualShapeMismatch = Error(DiagnosticIds.NetworkResidualShapeMismatch, Network,
+        "Residual shapes differ",
+        "Layer '{0}' ({1}) outputs {2} but adds '{3}', which outputs {4}; a residual add needs one shape");
+
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         NotPartial, ContainingTypeNotPartial, GenericLayer, KernelSizeInvalid, KernelSizeConflict, KernelSizeMissing,
         StrideInvalid, DilationInvalid, PaddingNegative, GroupsInvalid, GroupsNotDividing, ChannelsInvalid,
@@ -217,7 +225,7 @@ internal static class DiagnosticDescriptors
         SamePaddingImpossible, StrideWithDilation, TransposedOutputNotPositive, PaddingExceedsInput, SamePaddingAtRunTime,
         GeneralKernelFallback, PoolArgumentInvalid, LinearArgumentInvalid, NetworkChannelMismatch, NetworkSizeNotPositive,
         NetworkFeaturesMismatch, NetworkLayerDoesNotFit, NetworkFieldNotALayer, NetworkLayerChannelsUnknown, NetworkInputInvalid,
-        NetworkEmpty, NetworkDeclarationInvalid);
+        NetworkEmpty, NetworkDeclarationInvalid, NetworkResidualSourceInvalid, NetworkResidualShapeMismatch);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

@@ -53,6 +53,8 @@ public static class DiagnosticIds
     public const string NetworkInputInvalid = "CONV0106";
     public const string NetworkEmpty = "CONV0107";
     public const string NetworkDeclarationInvalid = "CONV0108";
+    public const string NetworkResidualSourceInvalid = "CONV0109";
+    public const string NetworkResidualShapeMismatch = "CONV0110";
 
     // CONV0080-0099: information about the generated code.
     public const string GeneralKernelFallback = "CONV0080";

@@ -114,8 +114,8 @@ internal static class NetworkEmitter
         }
 
         Const(w, "ScratchSize", plan.ScratchSize, "Floats per sample of the activation arena Forward needs (pass a batch times this, see ScratchLength).");
-        Const(w, "PingPongScratchSize", plan.PingPongSize, "Floats per sample two fixed ping-pong buffers would need instead, for comparison.");
-        Const(w, "PeakActivationSize", plan.PeakActivationSize, $"The most floats per sample alive at once: the input plus the output of '{Xml(plan.PeakLayer)}'.");
+        Const(w, "PingPongScratchSize", plan.PingPongSize, "Floats per sample two fixed ping-pong buffers (plus one per output a residual keeps) would need instead, for comparison.");
+        Const(w, "PeakActivationSize", plan.PeakActivationSize, $"The most floats per sample alive at once (the network's input and output included), while '{Xml(plan.PeakLayer)}' runs.");
         w.Line();
         w.Line("/// <summary>The layer table: per-layer output shapes, parameters, multiply-accumulates and receptive field, then the totals.</summary>");
         w.Line("public const string Summary =");
@@ -215,15 +215,17 @@ internal static class NetworkEmitter
         {
             w.Line($"global::ConvGen.Internal.NetworkGuard.CheckForward(\"{name}\", batch, input.Length, InputSize, output.Length, OutputSize, scratch.Length, ScratchSize);");
             string source = "input";
-            foreach (NetworkStep step in plan.Steps)
+            var where = new string[plan.Steps.Length]; // the span each step's output is in
+            for (int i = 0; i < plan.Steps.Length; i++)
             {
+                NetworkStep step = plan.Steps[i];
                 w.Line();
                 w.Line($"// {step.FieldName}: {step.Computes}, {step.In.Text} -> {step.Out.Text}");
                 switch (step.Target)
                 {
                     case StepTarget.View:
                         w.Line($"// (a view: the {step.Out.Size} floats per sample stay where they are)");
-                        if (ReferenceEquals(step, plan.Steps[plan.Steps.Length - 1]) && source == "input")
+                        if (i == plan.Steps.Length - 1 && source == "input")
                         {
                             w.Line("input.CopyTo(output);");
                         }
@@ -239,6 +241,12 @@ internal static class NetworkEmitter
                         w.Line($"{step.FieldName}.Forward({source}, {step.In.Literal("batch")}, {local});");
                         source = local;
                         break;
+                }
+
+                where[i] = source;
+                if (step.ResidualSource >= 0)
+                {
+                    w.Line($"global::ConvGen.Internal.NetworkOps.AddInPlace({source}, {where[step.ResidualSource]}, global::ConvGen.Activation.{(LayerActivation)step.ResidualActivation}, {step.ResidualSlope.ToString("R", CultureInfo.InvariantCulture)}f);");
                 }
             }
         }
@@ -342,7 +350,7 @@ internal static class NetworkEmitter
         lines.Add($"Receptive field: {rf} input positions through '{plan.ReceptiveFieldThrough}'"
             + (plan.Steps.Any(s => s.ReceptiveField == "all") ? " (every later output sees the whole input)" : ""));
         lines.Add($"Activation memory per sample: scratch arena {G(plan.ScratchSize)} floats = {Bytes(plan.ScratchSize * 4)}"
-            + $" (two ping-pong buffers: {G(plan.PingPongSize)} floats); peak live {G(plan.PeakActivationSize)} floats at '{plan.PeakLayer}'");
+            + $" (two ping-pong buffers{(plan.Steps.Any(s => s.ResidualSource >= 0) ? " plus the outputs residuals keep" : "")}: {G(plan.PingPongSize)} floats); peak live {G(plan.PeakActivationSize)} floats at '{plan.PeakLayer}'");
         return lines.ToArray();
     }
 
@@ -351,19 +359,28 @@ internal static class NetworkEmitter
         yield return "Activation plan, floats per sample (a batch of N multiplies every offset and size by N):";
         int width = plan.Steps.Max(s => s.FieldName.Length);
         string source = "input";
-        foreach (NetworkStep step in plan.Steps)
+        var names = new string[plan.Steps.Length];
+        for (int i = 0; i < plan.Steps.Length; i++)
         {
+            NetworkStep step = plan.Steps[i];
             string where = step.Target switch
             {
                 StepTarget.View => $"is a view of {source} (nothing moves)",
                 StepTarget.Output => $"reads {source}, writes the caller's output",
                 _ => $"reads {source}, writes scratch[{N(step.ArenaOffset)}, {N(step.ArenaOffset + step.Out.Size)})",
             };
-            yield return $"  {step.FieldName.PadRight(width)}  {where}";
             if (step.Target != StepTarget.View)
             {
                 source = step.Target == StepTarget.Output ? "output" : step.FieldName;
             }
+
+            names[i] = source;
+            if (step.ResidualSource >= 0)
+            {
+                where += $", then adds {names[step.ResidualSource]}";
+            }
+
+            yield return $"  {step.FieldName.PadRight(width)}  {where}";
         }
     }
 

@@ -19,6 +19,7 @@ internal static class NetworkParser
     public const string MaxPoolMetadataName = "ConvGen.MaxPoolLayerAttribute";
     public const string AvgPoolMetadataName = "ConvGen.AvgPoolLayerAttribute";
     public const string LinearMetadataName = "ConvGen.LinearLayerAttribute";
+    public const string ResidualMetadataName = "ConvGen.ResidualAttribute";
     private const string FlattenName = "ConvGen.Flatten";
     private const string GlobalAvgPoolName = "ConvGen.GlobalAvgPool";
 
@@ -67,8 +68,9 @@ internal static class NetworkParser
         ITypeSymbol fieldType = field.Type;
         string typeName = fieldType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         string display = fieldType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        (string? from, int activation, float slope) = Residual(field);
         NetworkMember Member(MemberKind kind, LayerSpec? conv = null, PoolSpec? pool = null, LinearSpec? linear = null)
-            => new(field.Name, typeName, display, kind, hasInitializer, conv, pool, linear);
+            => new(field.Name, typeName, display, kind, hasInitializer, conv, pool, linear, from, activation, slope);
 
         if (fieldType is not INamedTypeSymbol named || named.TypeKind != TypeKind.Class)
         {
@@ -107,6 +109,24 @@ internal static class NetworkParser
         }
 
         return Member(MemberKind.NotALayer);
+    }
+
+    /// <summary>The field's <c>[Residual(from)]</c> arguments; a null name without the attribute (or an unbound argument).</summary>
+    private static (string? From, int Activation, float Slope) Residual(IFieldSymbol field)
+    {
+        foreach (AttributeData attribute in field.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != ResidualMetadataName)
+            {
+                continue;
+            }
+
+            string? from = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+            Dictionary<string, IntArgument> args = IntArguments(attribute, out _, out _, out float? slope);
+            return (from ?? "", args.TryGetValue("Activation", out IntArgument a) ? a.Value : 0, slope ?? 0.01f);
+        }
+
+        return (null, 0, 0.01f);
     }
 
     public static PoolSpec ParsePool(INamedTypeSymbol type, AttributeData attribute)

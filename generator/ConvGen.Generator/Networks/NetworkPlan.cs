@@ -41,6 +41,7 @@ internal enum StepTarget
 }
 
 /// <summary>One layer of a planned network: what it computes, its shapes and counts, and where its output lives.</summary>
+/// <param name="ResidualSource">The step whose output a <c>[Residual]</c> adds to this one's; -1 for none.</param>
 internal sealed record NetworkStep(
     string FieldName,
     string TypeName,
@@ -54,7 +55,10 @@ internal sealed record NetworkStep(
     string ReceptiveField,
     StepTarget Target,
     long ArenaOffset,
-    bool HasInitializer);
+    bool HasInitializer,
+    int ResidualSource = -1,
+    int ResidualActivation = 0,
+    float ResidualSlope = 0.01f);
 
 /// <summary>A network problem: the diagnostic, the field it belongs to (-1: the attribute; -2: the class name), the message.</summary>
 internal sealed record NetworkProblem(string Id, int MemberIndex, EquatableArray<string> MessageArgs)

@@ -74,6 +74,11 @@ internal static class NetworkPlanner
                     break;
                 }
 
+                if (m.ResidualFrom is not null)
+                {
+                    step = Residual(context, step, steps);
+                }
+
                 steps.Add(step);
                 current = step.Out;
                 source = "'" + m.FieldName + "'";
@@ -414,6 +419,41 @@ internal static class NetworkPlanner
         return c.Step(computes, output, 0, 0, "all");
     }
 
+    /// <summary>
+    /// Checks a <c>[Residual]</c> field: the source is an earlier layer field with the same output shape, and the layer
+    /// computes (a flatten has no output of its own to add to). A problem is reported and the add left out of the step.
+    /// </summary>
+    private static NetworkStep Residual(StepContext c, NetworkStep step, List<NetworkStep> earlier)
+    {
+        string from = c.Member.ResidualFrom!;
+        int source = earlier.FindIndex(s => s.FieldName == from);
+        string? why = from.Length == 0 ? "but names no field"
+            : from == c.Field ? "itself: a residual adds an earlier layer's output"
+            : source < 0 ? "which is not an earlier layer field of this network"
+            : c.Member.Kind == MemberKind.Flatten ? "but a flatten moves no values; put the residual on a layer that computes"
+            : null;
+        if (why is not null)
+        {
+            c.Report(DiagnosticIds.NetworkResidualSourceInvalid, c.Field, c.Member.TypeDisplay, from, why);
+            return step;
+        }
+
+        Activations added = earlier[source].Out;
+        if (added.Text != step.Out.Text || added.Flat != step.Out.Flat)
+        {
+            c.Report(DiagnosticIds.NetworkResidualShapeMismatch, c.Field, c.Member.TypeDisplay, step.Out.Text, from, added.Text);
+            return step;
+        }
+
+        return step with
+        {
+            Computes = step.Computes + ", + " + from + Activation(c.Member.ResidualActivation, c.Member.ResidualSlope),
+            ResidualSource = source,
+            ResidualActivation = c.Member.ResidualActivation,
+            ResidualSlope = c.Member.ResidualSlope,
+        };
+    }
+
     /// <summary>"Conv2d 5x5 p2, ReLU", "ConvTranspose2d 4x4 s2 p1", "SeparableConv2d 3x3 p1": the summary's short form.</summary>
     private static string Computes(LayerGeometry g)
     {
@@ -460,70 +500,124 @@ internal static class NetworkPlanner
     private sealed record MemoryPlan(NetworkStep[] Steps, long Arena, long PingPong, long Peak, string PeakLayer);
 
     /// <summary>
-    /// Places every intermediate output in one arena. A chain only ever needs a layer's input and output alive, so
-    /// outputs alternate between the arena's bottom and its top: the arena is the largest input + output pair, never
-    /// more than two ping-pong buffers (each as large as the largest output it holds). Flatten moves nothing (its
-    /// output is its input), and the last computing layer writes straight into the caller's output.
+    /// Places every intermediate output in one scratch arena. An output lives from the layer that writes it to the
+    /// last layer that reads it (the next layer, or a later residual add). A plain chain only ever needs one layer's
+    /// input and output alive: outputs alternate between the arena's bottom and its top, so the arena is the largest
+    /// pair of consecutive outputs, never more than two ping-pong buffers. With residual adds, outputs are placed
+    /// largest first at the lowest offset free for their whole lifetime (the greedy-by-size plan of TFLite's arena
+    /// planner). Flatten moves nothing (its output is its input), and the last computing layer writes straight into
+    /// the caller's output.
     /// </summary>
     private static MemoryPlan PlanMemory(List<NetworkStep> steps, Activations input)
     {
         int last = steps.FindLastIndex(s => s.Kind != MemberKind.Flatten);
-        var buffers = new List<int>();
+        var storage = new int[steps.Count]; // -1: the network input; i: step i's own output
+        var lastUse = new Dictionary<int, int>();
+        void Use(int owner, int step) => lastUse[owner] = lastUse.TryGetValue(owner, out int t) ? Math.Max(t, step) : step;
         for (int i = 0; i < steps.Count; i++)
         {
-            if (steps[i].Kind != MemberKind.Flatten && i != last)
+            bool view = steps[i].Kind == MemberKind.Flatten;
+            int before = i == 0 ? -1 : storage[i - 1];
+            storage[i] = view ? before : i;
+            if (!view)
             {
-                buffers.Add(i);
+                Use(before, i);
+                Use(i, i);
+            }
+
+            if (steps[i].ResidualSource >= 0)
+            {
+                Use(storage[steps[i].ResidualSource], i);
             }
         }
 
-        long arena = 0, even = 0, odd = 0;
-        for (int b = 0; b < buffers.Count; b++)
+        long Size(int owner) => owner < 0 ? input.Size : steps[owner].Out.Size;
+        List<int> buffers = Enumerable.Range(0, steps.Count).Where(i => steps[i].Kind != MemberKind.Flatten && i != last).ToList();
+        var offsets = new Dictionary<int, long>();
+        long arena = 0;
+        if (steps.All(s => s.ResidualSource < 0))
         {
-            long size = steps[buffers[b]].Out.Size;
-            arena = Math.Max(arena, size + (b + 1 < buffers.Count ? steps[buffers[b + 1]].Out.Size : 0));
-            if (b % 2 == 0)
+            for (int b = 0; b < buffers.Count; b++)
             {
-                even = Math.Max(even, size);
+                arena = Math.Max(arena, Size(buffers[b]) + (b + 1 < buffers.Count ? Size(buffers[b + 1]) : 0));
             }
-            else
+
+            for (int b = 0; b < buffers.Count; b++)
             {
-                odd = Math.Max(odd, size);
+                offsets[buffers[b]] = b % 2 == 0 ? 0 : arena - Size(buffers[b]);
+            }
+        }
+        else
+        {
+            foreach (int owner in buffers.OrderByDescending(Size).ThenBy(b => b))
+            {
+                // Placed outputs alive at the same time as this one, by offset: take the first gap it fits in.
+                long offset = 0;
+                foreach ((long begin, long end) in offsets
+                    .Where(p => p.Key <= lastUse[owner] && owner <= lastUse[p.Key])
+                    .Select(p => (p.Value, p.Value + Size(p.Key)))
+                    .OrderBy(r => r.Item1))
+                {
+                    if (offset + Size(owner) <= begin)
+                    {
+                        break;
+                    }
+
+                    offset = Math.Max(offset, end);
+                }
+
+                offsets[owner] = offset;
+                arena = Math.Max(arena, offset + Size(owner));
             }
         }
 
         var placed = steps.ToArray();
-        for (int b = 0; b < buffers.Count; b++)
-        {
-            NetworkStep step = placed[buffers[b]];
-            placed[buffers[b]] = step with { Target = StepTarget.Arena, ArenaOffset = b % 2 == 0 ? 0 : arena - step.Out.Size };
-        }
-
         for (int i = 0; i < placed.Length; i++)
         {
-            if (placed[i].Kind == MemberKind.Flatten)
+            placed[i] = placed[i] with
             {
-                placed[i] = placed[i] with { Target = StepTarget.View };
+                Target = placed[i].Kind == MemberKind.Flatten ? StepTarget.View : i == last ? StepTarget.Output : StepTarget.Arena,
+                ArenaOffset = offsets.TryGetValue(i, out long offset) ? offset : 0,
+            };
+        }
+
+        // For comparison: two buffers the outputs alternate between, plus one buffer per output a residual keeps.
+        var kept = new HashSet<int>(steps.Where(s => s.ResidualSource >= 0).Select(s => storage[s.ResidualSource]));
+        long even = 0, odd = 0;
+        int alternate = 0;
+        foreach (int owner in buffers.Where(b => !kept.Contains(b)))
+        {
+            if (alternate++ % 2 == 0)
+            {
+                even = Math.Max(even, Size(owner));
             }
-            else if (i == last)
+            else
             {
-                placed[i] = placed[i] with { Target = StepTarget.Output };
+                odd = Math.Max(odd, Size(owner));
             }
         }
 
+        long pingPong = even + odd + kept.Where(k => k >= 0 && k != last).Sum(Size);
+
+        // The most floats alive at once: every output (the input and the caller's output included) over its lifetime.
         long peak = 0;
         string peakLayer = "";
-        foreach (NetworkStep step in placed.Where(s => s.Target != StepTarget.View))
+        for (int t = 0; t < steps.Count; t++)
         {
-            long live = step.In.Size + step.Out.Size;
+            if (steps[t].Kind == MemberKind.Flatten)
+            {
+                continue;
+            }
+
+            long live = lastUse.Where(p => (p.Key < 0 ? -1 : p.Key) <= t && t <= p.Value).Sum(p => Size(p.Key));
             if (live > peak)
             {
                 peak = live;
-                peakLayer = step.FieldName;
+                peakLayer = steps[t].FieldName;
             }
         }
 
-        return new MemoryPlan(placed, arena, even + odd, peak, peakLayer);
+        return new MemoryPlan(placed, arena, pingPong, peak, peakLayer);
     }
 
     private static bool HasAxis(int dimensions, int axis) => axis == 2 || (axis == 1 && dimensions >= 2) || (axis == 0 && dimensions == 3);

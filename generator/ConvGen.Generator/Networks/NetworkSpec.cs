@@ -19,6 +19,9 @@ internal enum MemberKind
 }
 
 /// <summary>One instance field of a network class, in declaration order, with the spec of the layer type it holds.</summary>
+/// <param name="ResidualFrom">The field named by its <c>[Residual]</c> attribute; null without one.</param>
+/// <param name="ResidualActivation">The <c>[Residual]</c> attribute's activation (after the add).</param>
+/// <param name="ResidualSlope">The <c>[Residual]</c> attribute's LeakyReLU slope.</param>
 internal sealed record NetworkMember(
     string FieldName,
     string TypeName,
@@ -27,7 +30,10 @@ internal sealed record NetworkMember(
     bool HasInitializer,
     LayerSpec? Convolution,
     PoolSpec? Pool,
-    LinearSpec? Linear);
+    LinearSpec? Linear,
+    string? ResidualFrom = null,
+    int ResidualActivation = 0,
+    float ResidualSlope = 0.01f);
 
 /// <summary>A <c>[Network]</c> class: its declaration, the input shape arguments and its layer fields.</summary>
 internal sealed record NetworkSpec(

@@ -197,6 +197,30 @@ public sealed class NetworkDiagnosticsTests
     }
 
     [Fact]
+    public void CONV0109_a_residual_must_name_an_earlier_layer()
+    {
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Network("InChannels = 1, InH = 28, InW = 28", """
+                    [Residual("later")]
+                    private readonly Conv1 {|CONV0109:conv1|};
+                    private readonly Pool2 later;
+            """));
+        Assert.Equal("Layer 'conv1' (Conv1) adds 'later', which is not an earlier layer field of this network",
+            DiagnosticAssert.Message(d, DiagnosticIds.NetworkResidualSourceInvalid));
+    }
+
+    [Fact]
+    public void CONV0110_a_residual_between_different_shapes()
+    {
+        ImmutableArray<Diagnostic> d = DiagnosticAssert.Verify(Network("InChannels = 1, InH = 28, InW = 28", """
+                    private readonly Conv1 conv1;
+                    [Residual(nameof(conv1), Activation = Activation.ReLU)]
+                    private readonly Pool2 {|CONV0110:pool1|};
+            """));
+        Assert.Equal("Layer 'pool1' (Pool2) outputs [6, 14, 14] but adds 'conv1', which outputs [6, 28, 28]; a residual add needs one shape",
+            DiagnosticAssert.Message(d, DiagnosticIds.NetworkResidualShapeMismatch));
+    }
+
+    [Fact]
     public void CONV0026_and_CONV0027_pool_and_linear_arguments()
     {
         DiagnosticAssert.Verify("""

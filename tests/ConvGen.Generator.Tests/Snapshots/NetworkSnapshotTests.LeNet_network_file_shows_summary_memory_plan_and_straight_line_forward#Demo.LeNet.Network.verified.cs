@@ -62,9 +62,9 @@ namespace Demo
         public const int ReceptiveField = 16;
         /// <summary>Floats per sample of the activation arena Forward needs (pass a batch times this, see ScratchLength).</summary>
         public const int ScratchSize = 5880;
-        /// <summary>Floats per sample two fixed ping-pong buffers would need instead, for comparison.</summary>
+        /// <summary>Floats per sample two fixed ping-pong buffers (plus one per output a residual keeps) would need instead, for comparison.</summary>
         public const int PingPongScratchSize = 5880;
-        /// <summary>The most floats per sample alive at once: the input plus the output of 'pool1'.</summary>
+        /// <summary>The most floats per sample alive at once (the network's input and output included), while 'pool1' runs.</summary>
         public const int PeakActivationSize = 5880;
 
         /// <summary>The layer table: per-layer output shapes, parameters, multiply-accumulates and receptive field, then the totals.</summary>

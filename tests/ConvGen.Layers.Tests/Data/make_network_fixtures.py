@@ -127,7 +127,29 @@ class Tiny1d(nn.Module):
         return self.fc(self.flatten(x))
 
 
-NETWORKS = {"lenet": LeNet, "mobile": Mobile, "tiny1d": Tiny1d}
+class Residual(nn.Module):
+    """A ResNet basic block without normalisation: relu(conv2(relu(conv1(h))) + h), then a pooled head."""
+    INPUT = (3, 16, 16)
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1)
+        self.conv1 = nn.Conv2d(16, 16, 3, padding=1)
+        self.conv2 = nn.Conv2d(16, 16, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, x):
+        h = F.relu(self.stem(x))
+        x = F.relu(self.conv1(h))
+        x = F.relu(self.conv2(x) + h)
+        x = self.gap(self.pool(x))
+        return self.fc(self.flatten(x))
+
+
+NETWORKS = {"lenet": LeNet, "mobile": Mobile, "tiny1d": Tiny1d, "residual": Residual}
 
 
 def build(name):

@@ -40,6 +40,16 @@ public sealed class NetworkContractTests
     }
 
     [Fact]
+    public void Residual_keeps_its_source_alive_and_plans_around_it()
+    {
+        // stem's [16, 16, 16] output must survive conv1 to be added after conv2: three 4096-float outputs alive at once
+        // (stem, conv1, conv2), which the arena holds; pool reads conv2 after that.
+        Assert.Equal(3 * 4096, ResidualNet.ScratchSize);
+        Assert.Equal(3 * 4096, ResidualNet.PeakActivationSize);
+        Assert.Contains("+ stem, ReLU", ResidualNet.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Forward_with_caller_scratch_allocates_nothing()
     {
         var network = new MobileNet();

@@ -30,7 +30,7 @@ public sealed class TorchNetworkParityTests
         return (input, output, (int)inShape[0]);
     }
 
-    public static TheoryData<string> Names => new() { "lenet", "mobile", "tiny1d" };
+    public static TheoryData<string> Names => new() { "lenet", "mobile", "tiny1d", "residual" };
 
     private static ILayer Create(string name, out Action<byte[]> load, out Action<Stream> save, out Func<(string, ILayer)[]> modules)
     {
@@ -44,6 +44,10 @@ public sealed class TorchNetworkParityTests
                 var mobile = new MobileNet();
                 (load, save, modules) = (f => mobile.LoadSafeTensors(f), mobile.SaveSafeTensors, mobile.Modules);
                 return mobile;
+            case "residual":
+                var residual = new ResidualNet();
+                (load, save, modules) = (f => residual.LoadSafeTensors(f), residual.SaveSafeTensors, residual.Modules);
+                return residual;
             default:
                 var tiny = new Tiny1d();
                 (load, save, modules) = (f => tiny.LoadSafeTensors(f), tiny.SaveSafeTensors, tiny.Modules);
@@ -55,6 +59,7 @@ public sealed class TorchNetworkParityTests
     {
         "lenet" => LeNet.InputShape(batch),
         "mobile" => MobileNet.InputShape(batch),
+        "residual" => ResidualNet.InputShape(batch),
         _ => Tiny1d.InputShape(batch),
     };
 
@@ -104,6 +109,7 @@ public sealed class TorchNetworkParityTests
         Assert.Equal(LeNet.ParameterCount, Count("lenet"));
         Assert.Equal(MobileNet.ParameterCount, Count("mobile"));
         Assert.Equal(Tiny1d.ParameterCount, Count("tiny1d"));
+        Assert.Equal(ResidualNet.ParameterCount, Count("residual"));
     }
 
     [Fact]

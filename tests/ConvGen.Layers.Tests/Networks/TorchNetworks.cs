@@ -86,3 +86,29 @@ public partial class Tiny1d
     private readonly Flatten flatten;
     private readonly WaveHead fc;
 }
+
+[ConvLayer(K = 3, P = 1, InChannels = 3, OutChannels = 16, Activation = Activation.ReLU)]
+public partial class ResStem { }
+
+[ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 16, Activation = Activation.ReLU)]
+public partial class Res3x3ReLU { }
+
+[ConvLayer(K = 3, P = 1, InChannels = 16, OutChannels = 16)]
+public partial class Res3x3 { }
+
+[LinearLayer(InFeatures = 16, OutFeatures = 5)]
+public partial class ResHead { }
+
+/// <summary>A ResNet basic block without normalisation: relu(conv2(relu(conv1(h))) + h) with h = relu(stem(x)).</summary>
+[Network(InChannels = 3, InH = 16, InW = 16)]
+public partial class ResidualNet
+{
+    private readonly ResStem stem;
+    private readonly Res3x3ReLU conv1;
+    [Residual(nameof(stem), Activation = Activation.ReLU)]
+    private readonly Res3x3 conv2;
+    private readonly Pool2 pool;
+    private readonly GlobalAvgPool gap;
+    private readonly Flatten flatten;
+    private readonly ResHead fc;
+}

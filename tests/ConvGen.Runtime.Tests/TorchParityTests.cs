@@ -20,6 +20,9 @@ public class TorchParityTests
 
     public static TheoryData<string> CaseNames => new(s_cases.Value.Keys);
 
+    /// <summary>The case named <paramref name="name"/>, for the tests that reuse PyTorch's cases.</summary>
+    internal static ConformanceCase Case(string name) => s_cases.Value[name].Case;
+
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Reference_matches_pytorch(string name)

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Writes torch_cases.json: convolution cases computed by PyTorch, which TorchParityTests compare ConvReference with.
+"""Writes torch_cases.json: convolution cases computed by PyTorch, which TorchParityTests compare ConvReference with,
+and torch_gradients.json: for each case, an upstream gradient and PyTorch autograd's gradients with respect to the
+input, the weights and the bias (float64), which TorchGradientTests compare ConvReference.Backward with.
 
 Run from this folder with a Python that has torch (Debian: apt-get install python3-torch; /usr/bin/python3
 make_torch_cases.py). The output is deterministic for a given torch version: a fixed seed, inputs and weights
@@ -11,6 +13,7 @@ value (the length axis), 2-D layers two, 3-D layers three.
 """
 import json
 import sys
+import zlib
 
 import torch
 import torch.nn.functional as F
@@ -49,6 +52,19 @@ CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
 cases = []
+gradients = {}
+
+
+def record_gradients(name, forward, leaves, y_shape, activation):
+    """PyTorch autograd of forward(*leaves) (float64) for an upstream gradient drawn from the case's own generator
+    (so the cases' random stream, and torch_cases.json, stay exactly as before)."""
+    gen = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    gy = torch.round(torch.randn(*y_shape, dtype=DTYPE, generator=gen) * 100) / 100
+    leaves = [t.detach().clone().requires_grad_(True) for t in leaves]
+    y = ACTIVATIONS[activation](forward(*leaves))
+    grads = torch.autograd.grad(y, leaves, gy)
+    gradients[name] = {'output_grad': flat(gy), 'input_grad': flat(grads[0], 10), 'weight_grad': flat(grads[1], 10),
+                       'bias_grad': flat(grads[2], 10) if len(grads) > 2 else []}
 
 
 def emit(name, kind, dims, x, w, b, y, cin, cout, kernel, stride, dilation, pad_begin, pad_end,
@@ -103,6 +119,12 @@ def conv(name, x_shape, cout, kernel, stride=1, padding=0, dilation=1, groups=1,
         else:
             rule, pb, pe = 'explicit', padding, padding
     y = ACTIVATIONS[activation](y)
+    if pad_end is not None:
+        forward = lambda xx, ww, *bb: CONV[dims](F.pad(xx, torch_pads(padding, pad_end, dims), mode=pad_mode), ww,
+                                                 bb[0] if bb else None, stride, 0, dilation, groups)
+    else:
+        forward = lambda xx, ww, *bb: module._conv_forward(xx, ww, bb[0] if bb else None)
+    record_gradients(name, forward, [x, w] + ([b] if bias else []), y.shape, activation)
     emit(name, 'conv', dims, x, w, b, y, cin, cout, kernel, stride, dilation, pb, pe, rule, mode,
          groups=groups, activation=activation)
 
@@ -116,6 +138,8 @@ def conv_transpose(name, x_shape, cout, kernel, stride=1, padding=0, output_padd
     b = values([cout]) if bias else None
     y = CONV_T[dims](x, w, b, stride, padding, output_padding, groups, dilation)
     y = ACTIVATIONS[activation](y)
+    record_gradients(name, lambda xx, ww, *bb: CONV_T[dims](xx, ww, bb[0] if bb else None, stride, padding, output_padding,
+                                                           groups, dilation), [x, w] + ([b] if bias else []), y.shape, activation)
     emit(name, 'transposed', dims, x, w, b, y, cin, cout, kernel, stride, dilation, padding, padding,
          output_padding=output_padding, groups=groups, activation=activation)
 
@@ -134,6 +158,10 @@ def separable(name, x_shape, cout, kernel, multiplier, stride=1, padding=0, dila
         depthwise.weight.copy_(dw)
         y = F.conv2d(depthwise(x), pw, b)
     y = ACTIVATIONS[activation](y)
+    split = dw.numel()
+    record_gradients(name, lambda xx, ww, bb: F.conv2d(depthwise._conv_forward(xx, ww[:split].reshape(dw.shape), None),
+                                                       ww[split:].reshape(pw.shape), bb),
+                     [x, torch.cat([dw.reshape(-1), pw.reshape(-1)]), b], y.shape, activation)
     emit(name, 'separable', 2, x, torch.cat([dw.reshape(-1), pw.reshape(-1)]), b, y, cin, cout, kernel, stride,
          dilation, padding, padding, mode=mode, multiplier=multiplier, activation=activation)
 
@@ -218,4 +246,8 @@ with open(sys.argv[1] if len(sys.argv) > 1 else 'torch_cases.json', 'w') as f:
     f.write('{"torch": "%s", "cases": [\n' % torch.__version__)
     f.write(',\n'.join(json.dumps(c, separators=(',', ':')) for c in cases))
     f.write('\n]}\n')
-print('%d cases' % len(cases))
+with open(sys.argv[2] if len(sys.argv) > 2 else 'torch_gradients.json', 'w') as f:
+    f.write('{"torch": "%s", "gradients": {\n' % torch.__version__)
+    f.write(',\n'.join('%s:%s' % (json.dumps(n), json.dumps(g, separators=(',', ':'))) for n, g in gradients.items()))
+    f.write('\n}}\n')
+print('%d cases, %d with autograd gradients' % (len(cases), len(gradients)))

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Xunit;
 
 namespace ConvGen.Layers.Tests;
@@ -11,6 +12,24 @@ internal static class Numerics
         for (int i = 0; i < data.Length; i++)
         {
             data[i] = (float)(random.NextDouble() * 2 - 1);
+        }
+    }
+
+    /// <summary>Fills every weight and bias of a network's layers (convolution and linear) with random values in [-1, 1).</summary>
+    public static void FillParameters(IEnumerable<(string Name, ILayer Layer)> modules, Random random)
+    {
+        foreach ((string _, ILayer layer) in modules)
+        {
+            if (layer is IConvLayer conv)
+            {
+                Fill(conv.Weights, random);
+                Fill(conv.Bias, random);
+            }
+            else if (layer is ILinearLayer linear)
+            {
+                Fill(linear.Weights, random);
+                Fill(linear.Bias, random);
+            }
         }
     }
 

@@ -73,28 +73,10 @@ public sealed class ConvReferenceBackwardTests
 
         // L = sum(r * y): dL/dy = r, as passed above.
         double[] wx = Wide(x), ww = Wide(w), wb = Wide(b);
-        double Loss() => ConvReference.ForwardDouble(g, wx, input, ww, wb).Zip(r, (y, rr) => y * rr).Sum();
-        void Check(double[] values, float[] gradient, string what)
-        {
-            double scale = Math.Max(1, gradient.Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max());
-            for (int i = 0; i < values.Length; i++)
-            {
-                const double h = 1e-6;
-                double keep = values[i];
-                values[i] = keep + h;
-                double up = Loss();
-                values[i] = keep - h;
-                double down = Loss();
-                values[i] = keep;
-                double numeric = (up - down) / (2 * h);
-                Assert.True(Math.Abs(numeric - gradient[i]) <= 1e-4 * scale,
-                    $"{name}: d{what}[{i}] is {gradient[i]} but central differences give {numeric}");
-            }
-        }
-
-        Check(wx, dx, "x");
-        Check(ww, dw, "w");
-        Check(wb, db, "b");
+        double[] Forward() => ConvReference.ForwardDouble(g, wx, input, ww, wb);
+        CentralDifferences.AssertGradient(name + ": dx", wx, dx, Forward, r);
+        CentralDifferences.AssertGradient(name + ": dw", ww, dw, Forward, r);
+        CentralDifferences.AssertGradient(name + ": db", wb, db, Forward, r);
     }
 
     [Fact]

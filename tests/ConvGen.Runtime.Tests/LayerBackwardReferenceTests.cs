@@ -18,25 +18,6 @@ public sealed class LayerBackwardReferenceTests
 
     private static double[] Wide(float[] values) => values.Select(v => (double)v).ToArray();
 
-    /// <summary>Asserts that <paramref name="gradient"/> is d(sum(r * f))/d values by central differences.</summary>
-    private static void AssertCentralDifferences(string what, double[] values, float[] gradient, Func<double[]> forward, double[] r)
-    {
-        double Loss() => forward().Zip(r, (y, rr) => y * rr).Sum();
-        double scale = Math.Max(1, gradient.Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max());
-        for (int i = 0; i < values.Length; i++)
-        {
-            const double h = 1e-6;
-            double keep = values[i];
-            values[i] = keep + h;
-            double up = Loss();
-            values[i] = keep - h;
-            double down = Loss();
-            values[i] = keep;
-            double numeric = (up - down) / (2 * h);
-            Assert.True(Math.Abs(numeric - gradient[i]) <= 1e-4 * scale, $"{what}[{i}] is {gradient[i]} but central differences give {numeric}");
-        }
-    }
-
     [Theory]
     [InlineData(true, 2, 2, 0, true, 2)]
     [InlineData(true, 3, 2, 1, true, 2)]
@@ -70,7 +51,7 @@ public sealed class LayerBackwardReferenceTests
         double[] r = Wide(Random(forward.Length, 99));
         var dx = new float[x.Length];
         ConvReference.PoolBackward(max, x, shape, r.Select(v => (float)v).ToArray(), dx, k, s, p, countIncludePad);
-        AssertCentralDifferences("dx", wx, dx, () => ConvReference.PoolForwardDouble(max, wx, shape, k, s, p, countIncludePad), r);
+        CentralDifferences.AssertGradient("dx", wx, dx, () => ConvReference.PoolForwardDouble(max, wx, shape, k, s, p, countIncludePad), r);
     }
 
     [Fact]
@@ -114,8 +95,8 @@ public sealed class LayerBackwardReferenceTests
         var dw = new float[w.Length];
         var db = new float[b.Length];
         ConvReference.LinearBackward(x, shape, w, b, fin, fout, activation, 0.05f, r.Select(v => (float)v).ToArray(), dx, dw, db);
-        AssertCentralDifferences("dx", wx, dx, Forward, r);
-        AssertCentralDifferences("dW", ww, dw, Forward, r);
-        AssertCentralDifferences("db", wb, db, Forward, r);
+        CentralDifferences.AssertGradient("dx", wx, dx, Forward, r);
+        CentralDifferences.AssertGradient("dW", ww, dw, Forward, r);
+        CentralDifferences.AssertGradient("db", wb, db, Forward, r);
     }
 }

@@ -82,14 +82,7 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
 
         AttributeSyntax? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax;
         List<Problem> problems = LayerValidator.Validate(spec);
-        foreach (Problem problem in problems)
-        {
-            Location location = problem.Arguments.Any(a => a == Problem.OnClassName)
-                ? ClassNameLocation(type, syntax, ct)
-                : ArgumentLocation(problem.Arguments, syntax, type);
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.Get(problem.Id), location, problem.MessageArgs.Cast<object>().ToArray()));
-        }
+        ReportProblems(context, type, syntax, problems);
 
         if (LayerValidator.HasErrors(problems))
         {
@@ -104,6 +97,19 @@ public sealed class ConvLayerAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.GeneralKernelFallback,
                 syntax?.GetLocation() ?? FirstLocation(type),
                 spec.ClassName, plan.FallbackReason));
+        }
+    }
+
+    /// <summary>Reports each problem on the attribute argument it names (or the class name).</summary>
+    internal static void ReportProblems(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeSyntax? syntax, IEnumerable<Problem> problems)
+    {
+        foreach (Problem problem in problems)
+        {
+            Location location = problem.Arguments.Any(a => a == Problem.OnClassName)
+                ? ClassNameLocation(type, syntax, context.CancellationToken)
+                : ArgumentLocation(problem.Arguments, syntax, type);
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.Get(problem.Id), location, problem.MessageArgs.Cast<object>().ToArray()));
         }
     }
 

@@ -61,20 +61,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 List<Problem> problems = SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, simple[2])
                     ? SimpleLayerValidator.Validate(NetworkParser.ParseLinear(type, attribute))
                     : SimpleLayerValidator.Validate(NetworkParser.ParsePool(type, attribute));
-                Report(context, type, attribute, problems);
+                ConvLayerAnalyzer.ReportProblems(context, type, attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax, problems);
             }
-        }
-    }
-
-    private static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute, List<Problem> problems)
-    {
-        AttributeSyntax? syntax = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax;
-        foreach (Problem problem in problems)
-        {
-            Location location = problem.Arguments.Any(a => a == Problem.OnClassName)
-                ? ConvLayerAnalyzer.ClassNameLocation(type, syntax, context.CancellationToken)
-                : ConvLayerAnalyzer.ArgumentLocation(problem.Arguments, syntax, type);
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(problem.Id), location, problem.MessageArgs.Cast<object>().ToArray()));
         }
     }
 

@@ -16,21 +16,7 @@ namespace ConvGen.Generator.Networks;
 internal static class NetworkEmitter
 {
     public static string HintName(DeclaredType type, string suffix = ".Network.g.cs")
-    {
-        var name = new StringBuilder();
-        if (type.Namespace.Length > 0)
-        {
-            name.Append(type.Namespace).Append('.');
-        }
-
-        foreach (ContainingType outer in type.ContainingTypes)
-        {
-            name.Append(outer.NameWithTypeParameters).Append('.');
-        }
-
-        name.Append(type.ClassName).Append(suffix);
-        return name.Replace('<', '{').Replace('>', '}').Replace(", ", ",").ToString();
-    }
+        => HintNames.For(type.Namespace, type.ContainingTypes, type.ClassName, suffix);
 
     public static string Emit(NetworkPlan plan)
     {

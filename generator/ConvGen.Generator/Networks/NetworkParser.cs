@@ -35,19 +35,18 @@ internal static class NetworkParser
 
     public static NetworkSpec ParseNetwork(INamedTypeSymbol type, AttributeData attribute, bool hasVector512)
     {
-        Dictionary<string, IntArgument> args = IntArguments(attribute, out bool wellFormed, out _, out _);
+        var args = new AttributeArguments(attribute);
         var members = new List<NetworkMember>();
         foreach (IFieldSymbol field in LayerFields(type))
         {
             members.Add(ParseMember(field, hasVector512));
         }
 
-        IntArgument Arg(string name) => args.TryGetValue(name, out IntArgument a) ? a : IntArgument.Unset;
         return new NetworkSpec(
             Declared(type),
             type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared),
-            wellFormed,
-            Arg("InChannels"), Arg("InL"), Arg("InD"), Arg("InH"), Arg("InW"),
+            args.IsWellFormed,
+            args.Int("InChannels"), args.Int("InL"), args.Int("InD"), args.Int("InH"), args.Int("InW"),
             new EquatableArray<NetworkMember>(members.ToArray()));
     }
 
@@ -122,8 +121,8 @@ internal static class NetworkParser
             }
 
             string? from = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-            Dictionary<string, IntArgument> args = IntArguments(attribute, out _, out _, out float? slope);
-            return (from ?? "", args.TryGetValue("Activation", out IntArgument a) ? a.Value : 0, slope ?? 0.01f);
+            var args = new AttributeArguments(attribute, constructorArguments: 1);
+            return (from ?? "", args.Int("Activation").Or(0), args.Slope ?? 0.01f);
         }
 
         return (null, 0, 0.01f);
@@ -131,55 +130,15 @@ internal static class NetworkParser
 
     public static PoolSpec ParsePool(INamedTypeSymbol type, AttributeData attribute)
     {
-        Dictionary<string, IntArgument> args = IntArguments(attribute, out bool wellFormed, out Dictionary<string, bool> flags, out _);
-        IntArgument Arg(string name) => args.TryGetValue(name, out IntArgument a) ? a : IntArgument.Unset;
+        var args = new AttributeArguments(attribute);
         bool isMax = attribute.AttributeClass?.ToDisplayString() == MaxPoolMetadataName;
-        return new PoolSpec(Declared(type), isMax, Arg("K"), Arg("S"), Arg("P"),
-            !flags.TryGetValue("CountIncludePad", out bool include) || include, wellFormed);
+        return new PoolSpec(Declared(type), isMax, args.Int("K"), args.Int("S"), args.Int("P"), args.Flag("CountIncludePad", true), args.IsWellFormed);
     }
 
     public static LinearSpec ParseLinear(INamedTypeSymbol type, AttributeData attribute)
     {
-        Dictionary<string, IntArgument> args = IntArguments(attribute, out bool wellFormed, out Dictionary<string, bool> flags, out float? slope);
-        IntArgument Arg(string name) => args.TryGetValue(name, out IntArgument a) ? a : IntArgument.Unset;
-        return new LinearSpec(Declared(type), Arg("InFeatures"), Arg("OutFeatures"),
-            !flags.TryGetValue("Bias", out bool bias) || bias, Arg("Activation").Or(0), slope ?? 0.01f, wellFormed);
-    }
-
-    /// <summary>The named int (and enum) arguments; bools and the one float separately. Unbound values mark it ill-formed.</summary>
-    private static Dictionary<string, IntArgument> IntArguments(AttributeData attribute, out bool wellFormed,
-        out Dictionary<string, bool> flags, out float? slope)
-    {
-        var args = new Dictionary<string, IntArgument>();
-        flags = new Dictionary<string, bool>();
-        slope = null;
-        wellFormed = attribute.AttributeClass is { TypeKind: not TypeKind.Error } && attribute.ConstructorArguments.Length == 0;
-        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-        {
-            TypedConstant value = named.Value;
-            if (value.Kind == TypedConstantKind.Error || value.IsNull)
-            {
-                wellFormed = false;
-                continue;
-            }
-
-            switch (value.Value)
-            {
-                case int i:
-                    args[named.Key] = new IntArgument(true, i);
-                    break;
-                case bool b:
-                    flags[named.Key] = b;
-                    break;
-                case float f:
-                    slope = f;
-                    break;
-                default:
-                    wellFormed = false;
-                    break;
-            }
-        }
-
-        return args;
+        var args = new AttributeArguments(attribute);
+        return new LinearSpec(Declared(type), args.Int("InFeatures"), args.Int("OutFeatures"), args.Flag("Bias", true),
+            args.Int("Activation").Or(0), args.Slope ?? 0.01f, args.IsWellFormed);
     }
 }

@@ -609,7 +609,7 @@ internal static class NetworkPlanner
                 continue;
             }
 
-            long live = lastUse.Where(p => (p.Key < 0 ? -1 : p.Key) <= t && t <= p.Value).Sum(p => Size(p.Key));
+            long live = lastUse.Where(p => p.Key <= t && t <= p.Value).Sum(p => Size(p.Key));
             if (live > peak)
             {
                 peak = live;

@@ -61,42 +61,9 @@ internal static class LayerSpecParser
     public static LayerSpec Parse(INamedTypeSymbol type, AttributeData attribute, bool hasVector512)
     {
         LayerAttribute which = Find(attribute.AttributeClass) ?? Attributes[0];
-        var args = new Dictionary<string, IntArgument>();
-        bool bias = true, winograd = true, slopeSet = false;
-        float slope = 0.01f;
-        bool wellFormed = attribute.AttributeClass is { TypeKind: not TypeKind.Error } && attribute.ConstructorArguments.Length == 0;
-        foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
-        {
-            TypedConstant value = named.Value;
-            if (value.Kind == TypedConstantKind.Error || value.IsNull)
-            {
-                wellFormed = false;
-                continue;
-            }
-
-            switch (value.Value)
-            {
-                // Enum arguments (Padding, PaddingMode, Activation) arrive as their underlying int.
-                case int i:
-                    args[named.Key] = new IntArgument(true, i);
-                    break;
-                case bool b when named.Key == "Bias":
-                    bias = b;
-                    break;
-                case bool b when named.Key == "Winograd":
-                    winograd = b;
-                    break;
-                case float f when named.Key == "NegativeSlope":
-                    slope = f;
-                    slopeSet = true;
-                    break;
-                default:
-                    wellFormed = false;
-                    break;
-            }
-        }
-
-        IntArgument Arg(string name) => args.TryGetValue(name, out IntArgument a) ? a : IntArgument.Unset;
+        var args = new AttributeArguments(attribute);
+        bool wellFormed = args.IsWellFormed;
+        IntArgument Arg(string name) => args.Int(name);
 
         return new LayerSpec
         {
@@ -125,13 +92,13 @@ internal static class LayerSpecParser
             DepthMultiplier = Arg("DepthMultiplier"),
             InChannels = Arg("InChannels"), OutChannels = Arg("OutChannels"),
             InD = Arg("InD"), InH = Arg("InH"), InW = Arg("InW"), InL = Arg("InL"),
-            Bias = bias,
+            Bias = args.Flag("Bias", true),
             Padding = Arg("Padding").Or(0),
             PaddingMode = Arg("PaddingMode").Or(0),
             Activation = Arg("Activation").Or(0),
-            NegativeSlope = slope,
-            NegativeSlopeIsSet = slopeSet,
-            AllowWinograd = winograd,
+            NegativeSlope = args.Slope ?? 0.01f,
+            NegativeSlopeIsSet = args.Slope.HasValue,
+            AllowWinograd = args.Flag("Winograd", true),
             HasVector512 = hasVector512,
         };
     }

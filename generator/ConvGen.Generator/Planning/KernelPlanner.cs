@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
 using ConvGen.Generator.Helpers;
 using ConvGen.Generator.Model;
 
@@ -103,6 +102,7 @@ internal static class KernelPlanner
             }
         }
 
+        TileShape[] tiles = reason is null ? System.Array.ConvertAll(widths, b => NoHoistInDepth(TilePlanner.Choose(b, g), g)) : System.Array.Empty<TileShape>();
         return shell with
         {
             Geometry = g,
@@ -112,13 +112,13 @@ internal static class KernelPlanner
             Winograd = winograd,
             WinogradWhyNot = whyNot,
             VectorWidths = new EquatableArray<int>(widths),
-            Tiles = new EquatableArray<TileShape>(reason is null ? System.Array.ConvertAll(widths, b => NoHoistInDepth(TilePlanner.Choose(b, g), g)) : System.Array.Empty<TileShape>()),
-            NarrowTiles = new EquatableArray<TileShape>(reason is null ? NarrowTiles(g, widths) : System.Array.Empty<TileShape>()),
+            Tiles = new EquatableArray<TileShape>(tiles),
+            NarrowTiles = new EquatableArray<TileShape>(reason is null ? NarrowTiles(g, tiles) : System.Array.Empty<TileShape>()),
         };
     }
 
     /// <summary>One-vector tiles for the widths whose main tile has several vectors, when the width is known only at run time.</summary>
-    private static TileShape[] NarrowTiles(LayerGeometry g, int[] widths)
+    private static TileShape[] NarrowTiles(LayerGeometry g, TileShape[] mainTiles)
     {
         if (g.HasStaticWidth || g.IsFlatPointwise)
         {
@@ -126,10 +126,9 @@ internal static class KernelPlanner
         }
 
         var narrow = new System.Collections.Generic.List<TileShape>();
-        foreach (int bits in widths)
+        foreach (TileShape main in mainTiles)
         {
-            TileShape main = TilePlanner.Choose(bits, g);
-            TileShape tile = NoHoistInDepth(TilePlanner.Choose(bits, g, maxVectors: 1), g);
+            TileShape tile = NoHoistInDepth(TilePlanner.Choose(main.Bits, g, maxVectors: 1), g);
 
             // A row of n < V vectors keeps n/V of the main tile's work; the one-vector tile wastes none. It serves the
             // rows where that beats the main tile by the cost model: n/V * main score < narrow score.
@@ -232,19 +231,5 @@ internal static class KernelPlanner
         => g.HasDepthLoop && tile.HoistWeights ? tile with { HoistWeights = false, Why = tile.Why.Replace($", {g.Taps} weights held in registers", "") } : tile;
 
     private static string HintName(LayerSpec spec)
-    {
-        var name = new StringBuilder();
-        if (spec.Namespace.Length > 0)
-        {
-            name.Append(spec.Namespace).Append('.');
-        }
-
-        foreach (ContainingType outer in spec.ContainingTypes)
-        {
-            name.Append(outer.NameWithTypeParameters).Append('.');
-        }
-
-        name.Append(spec.ClassName).Append(".ConvLayer.g.cs");
-        return name.Replace('<', '{').Replace('>', '}').Replace(", ", ",").ToString();
-    }
+        => HintNames.For(spec.Namespace, spec.ContainingTypes, spec.ClassName, ".ConvLayer.g.cs");
 }

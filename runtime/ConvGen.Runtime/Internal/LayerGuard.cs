@@ -56,18 +56,7 @@ public static class LayerGuard
     public static TensorShape CheckForward(in ConvGeometry g, int inputLength, TensorShape inputShape, int outputLength, string layer)
     {
         TensorShape outputShape = OutputShape(g, inputShape, layer);
-        if (inputLength != inputShape.ElementCount)
-        {
-            throw Fail(layer, "input span has {0} elements but the input shape {1} needs exactly {2}.",
-                inputLength, inputShape, inputShape.ElementCount);
-        }
-
-        if (outputLength != outputShape.ElementCount)
-        {
-            throw Fail(layer, "output span has {0} elements but the output shape {1} (for input {2}) needs exactly {3}.",
-                outputLength, outputShape, inputShape, outputShape.ElementCount);
-        }
-
+        NetworkGuard.CheckLengths(layer, inputLength, inputShape, outputLength, outputShape);
         return outputShape;
     }
 

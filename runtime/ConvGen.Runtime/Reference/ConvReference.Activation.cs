@@ -11,15 +11,18 @@ public static partial class ConvReference
     /// <param name="kind">The activation.</param>
     /// <param name="negativeSlope">The slope of <see cref="Activation.LeakyReLU"/> below zero; ignored by the others.</param>
     /// <param name="x">The convolution output plus bias.</param>
-    public static float Activate(Activation kind, float negativeSlope, double x) => kind switch
+    public static float Activate(Activation kind, float negativeSlope, double x) => (float)ActivateDouble(kind, negativeSlope, x);
+
+    /// <summary><see cref="Activate"/> without the rounding: what the double-precision forward passes use.</summary>
+    private static double ActivateDouble(Activation kind, float negativeSlope, double x) => kind switch
     {
-        Activation.None => (float)x,
-        Activation.ReLU => (float)Math.Max(x, 0.0),
-        Activation.ReLU6 => (float)Math.Min(Math.Max(x, 0.0), 6.0),
-        Activation.LeakyReLU => (float)(x >= 0 ? x : negativeSlope * x),
-        Activation.Sigmoid => (float)Sigmoid(x),
-        Activation.Tanh => (float)Math.Tanh(x),
-        Activation.SiLU => (float)(x * Sigmoid(x)),
+        Activation.None => x,
+        Activation.ReLU => Math.Max(x, 0.0),
+        Activation.ReLU6 => Math.Min(Math.Max(x, 0.0), 6.0),
+        Activation.LeakyReLU => x >= 0 ? x : negativeSlope * x,
+        Activation.Sigmoid => Sigmoid(x),
+        Activation.Tanh => Math.Tanh(x),
+        Activation.SiLU => x * Sigmoid(x),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an Activation."),
     };
 

@@ -122,17 +122,6 @@ public static partial class ConvReference
         }
     }
 
-    private static double Apply(Activation kind, float slope, double z) => kind switch
-    {
-        Activation.None => z,
-        Activation.ReLU => Math.Max(z, 0),
-        Activation.ReLU6 => Math.Min(Math.Max(z, 0), 6),
-        Activation.LeakyReLU => z >= 0 ? z : slope * z,
-        Activation.Sigmoid => Sigmoid(z),
-        Activation.Tanh => Math.Tanh(z),
-        _ => z * Sigmoid(z),
-    };
-
     /// <summary>
     /// Every multiply-add of a convolution or transposed convolution over a batch, as (input, weight, output) index
     /// triples: the forward pass sums them, the backward pass sends gradients back along them.
@@ -236,7 +225,7 @@ public static partial class ConvReference
             double[] z = Sums(x, w, b, g);
             for (int o = 0; o < z.Length; o++)
             {
-                z[o] = Apply(g.Activation, g.NegativeSlope, z[o]);
+                z[o] = ActivateDouble(g.Activation, g.NegativeSlope, z[o]);
             }
 
             return z;

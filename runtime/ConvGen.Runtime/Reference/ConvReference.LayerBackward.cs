@@ -133,7 +133,7 @@ public static partial class ConvReference
         double[] z = LinearSums(input.ToArray(), weights.ToArray(), bias.ToArray(), batch, inFeatures, outFeatures);
         for (int i = 0; i < z.Length; i++)
         {
-            z[i] = Apply(activation, negativeSlope, z[i]);
+            z[i] = ActivateDouble(activation, negativeSlope, z[i]);
         }
 
         return z;

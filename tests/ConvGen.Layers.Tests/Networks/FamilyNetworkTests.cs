@@ -44,19 +44,7 @@ public sealed class FamilyNetworkTests
         Forward forward, Func<object, (string, ILayer)[]> modules)
     {
         var random = new Random(seed);
-        foreach ((string _, ILayer layer) in modules(network))
-        {
-            if (layer is IConvLayer conv)
-            {
-                Numerics.Fill(conv.Weights, random);
-                Numerics.Fill(conv.Bias, random);
-            }
-            else if (layer is ILinearLayer linear)
-            {
-                Numerics.Fill(linear.Weights, random);
-                Numerics.Fill(linear.Bias, random);
-            }
-        }
+        Numerics.FillParameters(modules(network), random);
 
         var input = new float[inputShape.ElementCount];
         Numerics.Fill(input, random);

@@ -54,13 +54,7 @@ public sealed class NetworkContractTests
     {
         var network = new MobileNet();
         var random = new Random(5);
-        foreach ((string _, ILayer layer) in network.Modules())
-        {
-            if (layer is IConvLayer conv)
-            {
-                Numerics.Fill(conv.Weights, random);
-            }
-        }
+        Numerics.FillParameters(network.Modules(), random);
 
         foreach (int batch in new[] { 1, 3 })
         {
@@ -98,19 +92,7 @@ public sealed class NetworkContractTests
     {
         var network = new LeNet();
         var random = new Random(9);
-        foreach ((string _, ILayer layer) in network.Modules())
-        {
-            if (layer is IConvLayer conv)
-            {
-                Numerics.Fill(conv.Weights, random);
-                Numerics.Fill(conv.Bias, random);
-            }
-            else if (layer is ILinearLayer linear)
-            {
-                Numerics.Fill(linear.Weights, random);
-                Numerics.Fill(linear.Bias, random);
-            }
-        }
+        Numerics.FillParameters(network.Modules(), random);
 
         var input = new float[3 * LeNet.InputSize];
         Numerics.Fill(input, random);

@@ -10,7 +10,7 @@ namespace ConvGen.Layers.Tests;
 /// </summary>
 public class FamilyLayerTests
 {
-    private static readonly Func<IConvLayer>[] s_layers =
+    internal static readonly Func<IConvLayer>[] s_layers =
     {
         () => new Seq3(), () => new Seq5S2Relu(), () => new SeqDilatedGroups(), () => new SeqSameReflect(), () => new SeqCausal(),
         () => new SeqStatic40Circular(), () => new SeqSameStridedDynamic(3, 5),
@@ -37,7 +37,7 @@ public class FamilyLayerTests
     }
 
     /// <summary>Input shapes the layer accepts: every size in the list on the last axis, smaller ones on the others.</summary>
-    private static IEnumerable<TensorShape> Shapes(ConvGeometry g, int batch)
+    internal static IEnumerable<TensorShape> Shapes(ConvGeometry g, int batch)
     {
         foreach (int w in s_sizes)
         {

@@ -50,6 +50,7 @@ internal static class LayerEmitter
             KernelEmitter.Emit(w, plan.PrePadded ?? plan);
         }
 
+        BackwardEmitter.EmitKernels(w, plan);
         return w.ToString().Replace("%VERSION%", Version);
     }
 
@@ -177,6 +178,7 @@ internal static class LayerEmitter
             lines.AddRange(tiles);
         }
 
+        lines.Add("Backward  " + BackwardEmitter.Describe(plan));
         return lines.ToArray();
     }
 
@@ -199,11 +201,13 @@ internal static class LayerEmitter
 
         w.Line("/// </remarks>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer" + (Threaded(plan) ? ", global::ConvGen.Internal.IParallelKernel" : "")))
+        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer" + (Threaded(plan) ? ", global::ConvGen.Internal.IParallelKernel" : "")))
         {
             WriteConstants(w, g);
             WriteState(w, plan, g, name);
+            BackwardEmitter.WriteState(w, plan);
             WriteMembers(w, plan, g, name);
+            BackwardEmitter.WriteMembers(w, plan, g, g.HasStaticChannels ? "s_geometry" : "_geometry", "\"" + name + "\"");
         }
     }
 

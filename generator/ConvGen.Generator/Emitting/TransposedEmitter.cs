@@ -148,13 +148,22 @@ internal static class TransposedEmitter
 
     /// <summary>The rearrangement: phase weight (oc, icg, th, tw) is PyTorch weight (ci, ocg, Rh + Sh·(Mh−1−th), Rw + Sw·(Mw−1−tw)).</summary>
     public static void WriteArrange(CodeWriter w, KernelPlan plan, LayerGeometry g)
+        => WriteArrange(w, plan, g, "ArrangePhaseWeights", PhaseField, "InChannels", "OutChannels",
+            "/// <summary>Copies each phase's taps out of the PyTorch-layout weights [Cin, Cout/Groups, Kh, Kw], flipped.</summary>");
+
+    /// <summary>
+    /// The rearrangement for <paramref name="plan"/>'s phases into the fields <paramref name="field"/> names, with the
+    /// transposed layer's channels given by <paramref name="inChannels"/> and <paramref name="outChannels"/>: a
+    /// convolution's input-gradient phases read its OIHW weights as exactly such a transposed layer's.
+    /// </summary>
+    public static void WriteArrange(CodeWriter w, KernelPlan plan, LayerGeometry g, string method, System.Func<int, string> field, string inChannels, string outChannels, string summary)
     {
         w.Line();
-        w.Line("/// <summary>Copies each phase's taps out of the PyTorch-layout weights [Cin, Cout/Groups, Kh, Kw], flipped.</summary>");
-        using (w.Block("private void ArrangePhaseWeights()"))
+        w.Line(summary);
+        using (w.Block($"private void {method}()"))
         {
-            w.Line($"int cinG = InChannels / {g.Groups}, coutG = OutChannels / {g.Groups};");
-            using (w.Block("for (int ci = 0; ci < InChannels; ci++)"))
+            w.Line($"int cinG = {inChannels} / {g.Groups}, coutG = {outChannels} / {g.Groups};");
+            using (w.Block($"for (int ci = 0; ci < {inChannels}; ci++)"))
             {
                 w.Line("int group = ci / cinG, icg = ci % cinG;");
                 using (w.Block("for (int j = 0; j < coutG; j++)"))
@@ -171,7 +180,7 @@ internal static class TransposedEmitter
                                 for (int tw = 0; tw < p.Mw; tw++)
                                 {
                                     int kd = p.Rd + g.StrideD * (p.Md - 1 - td), kh = p.Rh + g.StrideH * (p.Mh - 1 - th), kw = p.Rw + g.StrideW * (p.Mw - 1 - tw);
-                                    w.Line($"{PhaseField(i)}[filter * {p.Md * p.Mh * p.Mw} + {(td * p.Mh + th) * p.Mw + tw}] = _weights[source + {(kd * g.KernelH + kh) * g.KernelW + kw}];");
+                                    w.Line($"{field(i)}[filter * {p.Md * p.Mh * p.Mw} + {(td * p.Mh + th) * p.Mw + tw}] = _weights[source + {(kd * g.KernelH + kh) * g.KernelW + kw}];");
                                 }
                             }
                         }

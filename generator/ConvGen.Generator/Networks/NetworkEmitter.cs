@@ -45,13 +45,14 @@ internal static class NetworkEmitter
         int depth = DeclarationWriter.Open(w, plan.Type.Namespace, plan.Type.ContainingTypes);
         w.Line($"/// <summary>The network {Xml(name)}: {Xml(plan.Input.Text)} -> {Xml(plan.Output.Text)} per sample, {N(plan.Steps.Length)} layers, {N(plan.ParameterCount)} parameters.</summary>");
         w.Line(LayerEmitter.GeneratedCode);
-        using (w.Block($"partial {plan.Type.Keyword} {name} : global::ConvGen.ILayer"))
+        using (w.Block($"partial {plan.Type.Keyword} {name} : global::ConvGen.ILayer, global::ConvGen.ITrainableNetwork"))
         {
             WriteConstants(w, plan, summary);
             WriteShapes(w, plan);
             WriteConstructor(w, plan);
             WriteForward(w, plan);
             WriteWeights(w, plan);
+            NetworkTrainingEmitter.Write(w, plan);
         }
 
         DeclarationWriter.Close(w, depth);

@@ -6,8 +6,9 @@ using ConvGen.Generator.Model;
 namespace ConvGen.Generator.Networks;
 
 /// <summary>
-/// Emits pooling and linear layer classes: their arguments as constants and an <c>ILayer</c> implementation that
-/// calls the runtime's pooling and linear kernels with those constants.
+/// Emits pooling and linear layer classes: their arguments as constants and an <c>ITrainableLayer</c> implementation
+/// (forward and backward pass, and for linear layers the weight and bias as parameters) that calls the runtime's
+/// pooling, linear and activation-gradient kernels with those constants.
 /// </summary>
 internal static class SimpleLayerEmitter
 {
@@ -27,7 +28,7 @@ internal static class SimpleLayerEmitter
         int depth = DeclarationWriter.Open(w, spec.Type.Namespace, spec.Type.ContainingTypes);
         w.Line($"/// <summary>A {kind}-pooling layer (window {N(k)}, stride {N(s)}, padding {N(p)}), generated from its [{spec.AttributeName}] attribute.</summary>");
         w.Line(LayerEmitter.GeneratedCode);
-        using (w.Block($"partial {spec.Type.Keyword} {spec.Type.ClassName} : global::ConvGen.ILayer"))
+        using (w.Block($"partial {spec.Type.Keyword} {spec.Type.ClassName} : global::ConvGen.ITrainableLayer"))
         {
             Const(w, "WindowSize", k, "Window size on every spatial axis.");
             Const(w, "Stride", s, "Stride on every spatial axis.");
@@ -47,6 +48,22 @@ internal static class SimpleLayerEmitter
             w.Line("/// <inheritdoc/>");
             w.Line("public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)");
             w.Line($"    => global::ConvGen.Internal.PoolingKernel.Forward({max}, input, inputShape, output, WindowSize, Stride, Padding, {include}, \"{spec.Type.ClassName}\");");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line("/// <remarks>Empty: pooling has nothing to learn.</remarks>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => global::System.Array.Empty<global::ConvGen.Training.Parameter>();");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line(spec.IsMax
+                ? "/// <remarks>Each output gradient goes to its window's maximum in the input (the first of equal ones, as PyTorch).</remarks>"
+                : "/// <remarks>Each output gradient is spread evenly over its window, divided as the forward pass divides.</remarks>");
+            BackwardSignature(w);
+            using (w.Block())
+            {
+                w.Line("global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);");
+                Checks(w, spec.Type.ClassName);
+                w.Line($"global::ConvGen.Internal.PoolingKernel.Backward({max}, input, inputShape, outputGradient, inputGradient, WindowSize, Stride, Padding, {include}, \"{spec.Type.ClassName}\");");
+            }
         }
 
         DeclarationWriter.Close(w, depth);
@@ -58,6 +75,7 @@ internal static class SimpleLayerEmitter
         var w = new CodeWriter();
         int fin = spec.InFeatures.Value, fout = spec.OutFeatures.Value;
         string activation = ((LayerActivation)spec.Activation).ToString();
+        string slope = spec.NegativeSlope.ToString("R", CultureInfo.InvariantCulture) + "f";
         Header(w, spec.Type, "LinearLayer", new[]
         {
             $"Linear {N(fin)} -> {N(fout)}, {(spec.HasBias ? "bias" : "no bias")}" + (spec.Activation != 0 ? ", then " + activation : ""),
@@ -68,7 +86,7 @@ internal static class SimpleLayerEmitter
         int depth = DeclarationWriter.Open(w, spec.Type.Namespace, spec.Type.ContainingTypes);
         w.Line($"/// <summary>A linear layer {N(fin)} -> {N(fout)}, generated from its [LinearLayer] attribute.</summary>");
         w.Line(LayerEmitter.GeneratedCode);
-        using (w.Block($"partial {spec.Type.Keyword} {spec.Type.ClassName} : global::ConvGen.ILinearLayer"))
+        using (w.Block($"partial {spec.Type.Keyword} {spec.Type.ClassName} : global::ConvGen.ILinearLayer, global::ConvGen.ITrainableLayer"))
         {
             Const(w, "InputFeatures", fin, "Features per sample the layer reads.");
             Const(w, "OutputFeatures", fout, "Features per sample the layer writes.");
@@ -79,6 +97,12 @@ internal static class SimpleLayerEmitter
             w.Line();
             w.Line("private readonly float[] _weights = new float[WeightCount];");
             w.Line(spec.HasBias ? "private readonly float[] _bias = new float[OutputFeatures];" : "private readonly float[] _bias = global::System.Array.Empty<float>();");
+            w.Line("private global::ConvGen.Training.Parameter[]? _parameters;");
+            if (spec.Activation != 0)
+            {
+                w.Line("private float[]? _preActivationGradient;");
+            }
+
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line("public int InFeatures => InputFeatures;");
@@ -97,11 +121,72 @@ internal static class SimpleLayerEmitter
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line("public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)");
-            w.Line($"    => global::ConvGen.Internal.LinearKernel.Forward(input, inputShape, output, _weights, _bias, InputFeatures, OutputFeatures, global::ConvGen.Activation.{activation}, {spec.NegativeSlope.ToString("R", CultureInfo.InvariantCulture)}f, \"{spec.Type.ClassName}\");");
+            w.Line($"    => global::ConvGen.Internal.LinearKernel.Forward(input, inputShape, output, _weights, _bias, InputFeatures, OutputFeatures, global::ConvGen.Activation.{activation}, {slope}, \"{spec.Type.ClassName}\");");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line(spec.HasBias ? "/// <remarks>weight [OutputFeatures, InputFeatures], then bias [OutputFeatures], over the layer's own arrays.</remarks>" : "/// <remarks>weight [OutputFeatures, InputFeatures], over the layer's own array.</remarks>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= new global::ConvGen.Training.Parameter[]");
+            using (w.Block(suffix: ";"))
+            {
+                w.Line("new global::ConvGen.Training.Parameter(\"weight\", _weights, OutputFeatures, InputFeatures),");
+                if (spec.HasBias)
+                {
+                    w.Line("new global::ConvGen.Training.Parameter(\"bias\", _bias, OutputFeatures),");
+                }
+            }
+
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line("/// <remarks>One backward pass at a time per layer: it adds to the shared parameter gradients and reuses the layer's buffer.</remarks>");
+            BackwardSignature(w);
+            using (w.Block())
+            {
+                w.Line("global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);");
+                Checks(w, spec.Type.ClassName);
+                w.Line("global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;");
+                string dz = "outputGradient";
+                if (spec.Activation != 0)
+                {
+                    dz = "preActivationGradient";
+                    w.Line("global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);");
+                    if (NeedsPreActivation(spec))
+                    {
+                        w.Line($"// The derivative of {activation}{((LayerActivation)spec.Activation == LayerActivation.LeakyReLU ? " with a negative slope" : "")} needs the pre-activation z = x·Wᵀ + b: computed again, then turned into dz in place.");
+                        w.Line($"global::ConvGen.Internal.LinearKernel.Forward(input, inputShape, preActivationGradient, _weights, _bias, InputFeatures, OutputFeatures, global::ConvGen.Activation.None, 0f, \"{spec.Type.ClassName}\");");
+                        w.Line($"global::ConvGen.Internal.ActivationGradient.FromPreActivation(global::ConvGen.Activation.{activation}, {slope}, preActivationGradient, outputGradient, preActivationGradient);");
+                    }
+                    else
+                    {
+                        w.Line($"// dz = dy·{activation}'(z), read from the output.");
+                        w.Line($"global::ConvGen.Internal.ActivationGradient.FromOutput(global::ConvGen.Activation.{activation}, {slope}, output, outputGradient, preActivationGradient);");
+                    }
+                }
+
+                string bias = spec.HasBias ? "parameters[1].Gradient" : "default";
+                w.Line($"global::ConvGen.Internal.LinearKernel.Backward(input, inputShape, {dz}, _weights, InputFeatures, OutputFeatures, inputGradient, parameters[0].Gradient, {bias}, \"{spec.Type.ClassName}\");");
+            }
         }
 
         DeclarationWriter.Close(w, depth);
         return Finish(w);
+    }
+
+    /// <summary>
+    /// Whether the activation's derivative needs the pre-activation rather than the output (the runtime's
+    /// ActivationGradient.NeedsPreActivation): SiLU, and LeakyReLU with a negative slope.
+    /// </summary>
+    private static bool NeedsPreActivation(LinearSpec spec)
+        => (LayerActivation)spec.Activation == LayerActivation.SiLU
+            || ((LayerActivation)spec.Activation == LayerActivation.LeakyReLU && !(spec.NegativeSlope >= 0f));
+
+    private static void BackwardSignature(CodeWriter w)
+        => w.Line("public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)");
+
+    /// <summary>The length checks every generated backward pass starts with, after <c>outputShape</c> is known.</summary>
+    private static void Checks(CodeWriter w, string layer)
+    {
+        w.Line($"global::ConvGen.Internal.NetworkGuard.CheckLengths(\"{layer}\", input.Length, inputShape, output.Length, outputShape);");
+        w.Line($"global::ConvGen.Internal.NetworkGuard.CheckGradients(\"{layer}\", inputShape, outputShape, outputGradient.Length, inputGradient.Length);");
     }
 
     private static void Header(CodeWriter w, DeclaredType type, string attribute, string[] lines)

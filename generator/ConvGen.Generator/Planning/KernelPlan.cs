@@ -63,5 +63,12 @@ internal sealed record KernelPlan
     /// </summary>
     public KernelPlan? PrePadded { get; init; }
 
+    /// <summary>
+    /// The specialized kernel(s) of the gradient with respect to the input: for a convolution, the transposed layer with
+    /// its weights (split into phases); for a transposed layer, the convolution with its weights. Null when the
+    /// backward pass runs the runtime's general kernel.
+    /// </summary>
+    public KernelPlan? BackwardData { get; init; }
+
     public bool IsSpecialized => FallbackReason is null;
 }

@@ -37,7 +37,7 @@ internal static class KernelPlanner
         int[] widths = spec.HasVector512 ? new[] { 512, 256, 128 } : new[] { 256, 128 };
         if (g.Kind == LayerKind.Transposed)
         {
-            return PlanTransposed(shell, g, widths);
+            return WithBackward(PlanTransposed(shell, g, widths), widths);
         }
 
         if (g.Kind == LayerKind.Separable)
@@ -45,7 +45,79 @@ internal static class KernelPlanner
             return PlanSeparable(shell, g, widths);
         }
 
-        return PlanConvolution(shell, g, widths, spec.AllowWinograd);
+        return WithBackward(PlanConvolution(shell, g, widths, spec.AllowWinograd), widths);
+    }
+
+    /// <summary>
+    /// Adds the input-gradient kernels of a specialized convolution or transposed layer with static channels. The
+    /// gradient of a convolution with respect to its input is the transposed convolution with the same weight array
+    /// (PyTorch's OIHW is exactly ConvTranspose's [in, out/G, kH, kW] with in and out swapped), and the reverse; so the
+    /// forward planners make them, with zero padding, no bias and no activation. A non-zero padding mode's gradient
+    /// is taken for the padded input and folded back by the runtime.
+    /// </summary>
+    private static KernelPlan WithBackward(KernelPlan plan, int[] widths)
+    {
+        LayerGeometry g = plan.Geometry;
+        if (!plan.IsSpecialized || !g.HasStaticChannels)
+        {
+            return plan;
+        }
+
+        string stem = plan.HintName.Substring(0, plan.HintName.Length - ".ConvLayer.g.cs".Length);
+        LayerGeometry twin = InputGradientGeometry(g);
+        if (g.OutputPadD >= g.StrideD || g.OutputPadH >= g.StrideH || g.OutputPadW >= g.StrideW)
+        {
+            // Output padding of a stride or more (allowed with dilation) makes the twin convolution's output longer
+            // than this layer's input.
+            return plan;
+        }
+
+        KernelPlan shell = plan with
+        {
+            HintName = $"{stem}_InputGradient.ConvLayer.g.cs",
+            Geometry = twin,
+            FallbackReason = null,
+            Phases = null,
+            PrePadded = null,
+            Winograd = null,
+            WinogradWhyNot = null,
+            Tiles = EquatableArray<TileShape>.Empty,
+            NarrowTiles = EquatableArray<TileShape>.Empty,
+        };
+        KernelPlan backward = g.Kind == LayerKind.Convolution
+            ? PlanTransposed(shell, twin, widths)
+            : PlanConvolution(shell, twin, widths, allowWinograd: false);
+        return backward.IsSpecialized ? plan with { BackwardData = backward } : plan;
+    }
+
+    /// <summary>
+    /// The layer whose forward pass is <paramref name="g"/>'s input gradient: channels swapped, the same kernel, stride,
+    /// dilation and groups, no bias or activation. A convolution's transposed twin has no padding: it makes the
+    /// gradient of the padded input, which the runtime crops (zeros) or folds back (other modes). Cropping inside the
+    /// transposed layer would need an output padding that depends on the size (the rows a stride leaves unread).
+    /// A transposed layer's twin is the convolution with the same pads.
+    /// </summary>
+    public static LayerGeometry InputGradientGeometry(LayerGeometry g)
+    {
+        bool transposed = g.Kind == LayerKind.Transposed;
+        int P(int pad) => transposed ? pad : 0;
+        long outD = g.Dimensions == 3 && g.HasStaticDepth ? g.OutD : 0;
+        long outH = g.Dimensions != 1 && g.HasStaticHeight ? g.OutH : g.Dimensions == 1 ? 1 : 0;
+        long outW = g.HasStaticWidth ? g.OutW : 0;
+        return new LayerGeometry(g.OutChannels, g.InChannels, g.KernelH, g.KernelW, g.StrideH, g.StrideW, P(g.PadH), P(g.PadW),
+            g.DilationH, g.DilationW, g.Groups, false, (int)outH, (int)outW)
+        {
+            Kind = transposed ? LayerKind.Convolution : LayerKind.Transposed,
+            Dimensions = g.Dimensions,
+            KernelD = g.KernelD,
+            StrideD = g.StrideD,
+            DilationD = g.DilationD,
+            InD = (int)outD,
+            PadBottom = P(g.PadBottom),
+            PadRight = P(g.PadRight),
+            PadFront = P(g.PadFront),
+            PadBack = P(g.PadBack),
+        };
     }
 
     /// <summary>A convolution's kernel: register tiles per vector width, Winograd where it pays, or the general kernel's reason.</summary>

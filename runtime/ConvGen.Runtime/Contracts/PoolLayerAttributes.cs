@@ -4,7 +4,7 @@ namespace ConvGen;
 
 /// <summary>
 /// Declares a max-pooling layer (PyTorch <c>nn.MaxPool1d/2d/3d</c>): the maximum of each K-wide window on every
-/// spatial axis of the input it receives, padding never chosen. The generator makes the class an <see cref="ILayer"/>.
+/// spatial axis of the input it receives, padding never chosen. The generator makes the class an <see cref="ITrainableLayer"/>.
 /// </summary>
 /// <example><code>[MaxPoolLayer(K = 2)] public partial class Pool2 { }</code></example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -22,7 +22,7 @@ public sealed class MaxPoolLayerAttribute : Attribute
 
 /// <summary>
 /// Declares an average-pooling layer (PyTorch <c>nn.AvgPool1d/2d/3d</c>): the mean of each K-wide window on every
-/// spatial axis. The generator makes the class an <see cref="ILayer"/>.
+/// spatial axis. The generator makes the class an <see cref="ITrainableLayer"/>.
 /// </summary>
 /// <example><code>[AvgPoolLayer(K = 2)] public partial class Avg2 { }</code></example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -43,7 +43,7 @@ public sealed class AvgPoolLayerAttribute : Attribute
 
 /// <summary>
 /// Declares a fully connected layer (PyTorch <c>nn.Linear</c>) with its activation fused. The generator makes the
-/// class an <see cref="ILinearLayer"/>.
+/// class an <see cref="ILinearLayer"/> and an <see cref="ITrainableLayer"/>.
 /// </summary>
 /// <example><code>[LinearLayer(InFeatures = 400, OutFeatures = 120, Activation = Activation.ReLU)] public partial class Fc1 { }</code></example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]

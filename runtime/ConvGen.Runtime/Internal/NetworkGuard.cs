@@ -43,6 +43,25 @@ public static class NetworkGuard
     }
 
     /// <summary>
+    /// The checks of a layer's backward pass, after <see cref="CheckLengths"/> has checked input and output: the output
+    /// gradient has the output's length, and the input gradient is empty (not wanted) or has the input's length.
+    /// </summary>
+    public static void CheckGradients(string layer, TensorShape inputShape, TensorShape outputShape, int outputGradientLength, int inputGradientLength)
+    {
+        if (outputGradientLength != outputShape.ElementCount)
+        {
+            throw Fail("Layer", layer, "output gradient span has {0} elements but the output shape {1} needs exactly {2}.",
+                outputGradientLength, outputShape, outputShape.ElementCount);
+        }
+
+        if (inputGradientLength != 0 && inputGradientLength != inputShape.ElementCount)
+        {
+            throw Fail("Layer", layer, "input gradient span has {0} elements but the input shape {1} needs exactly {2} (or 0 to skip it).",
+                inputGradientLength, inputShape, inputShape.ElementCount);
+        }
+    }
+
+    /// <summary>
     /// The checks of a generated network's forward pass: a positive batch, and input, output and scratch spans of
     /// exactly (scratch: at least) the batch times the per-sample sizes.
     /// </summary>

@@ -21,7 +21,7 @@ namespace ConvGen.Internal;
 /// whole vector are added in scalar code, and the activation runs over the finished outputs. No call allocates.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class LinearKernel
+public static partial class LinearKernel
 {
     private const int Outputs = 4;
 

@@ -29,7 +29,7 @@ namespace ConvGen.Internal;
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class PoolingKernel
+public static partial class PoolingKernel
 {
     /// <summary>Floats of the stack buffer the stride ≥ 3 path reduces rows into.</summary>
     private const int ColumnFloats = 512;

@@ -1,13 +1,16 @@
 using System;
+using System.Collections.Generic;
 using ConvGen.Internal;
+using ConvGen.Training;
 
 namespace ConvGen;
 
 /// <summary>
 /// PyTorch's <c>nn.AdaptiveAvgPool1d/2d/3d(1)</c>: the mean of every channel over all its positions, keeping the
-/// input's dimensions with every spatial size 1 (N, C, 1, 1 for NCHW).
+/// input's dimensions with every spatial size 1 (N, C, 1, 1 for NCHW). Its backward pass spreads each channel's
+/// gradient evenly over the channel's positions.
 /// </summary>
-public sealed class GlobalAvgPool : ILayer
+public sealed class GlobalAvgPool : ITrainableLayer
 {
     /// <inheritdoc/>
     public TensorShape GetOutputShape(TensorShape input)
@@ -26,6 +29,36 @@ public sealed class GlobalAvgPool : ILayer
         for (int i = 0; i < output.Length; i++)
         {
             output[i] = Sum(input.Slice(i * plane, plane)) * scale;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Empty: averaging has nothing to learn.</remarks>
+    public IReadOnlyList<Parameter> Parameters => Array.Empty<Parameter>();
+
+    /// <inheritdoc/>
+    /// <remarks>Each input gets its channel's output gradient divided by the channel's D·H·W positions.</remarks>
+    public void Backward(ReadOnlySpan<float> input, TensorShape inputShape, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient,
+        Span<float> inputGradient)
+    {
+        TensorShape outputShape = GetOutputShape(inputShape);
+        NetworkGuard.CheckLengths(nameof(GlobalAvgPool), input.Length, inputShape, output.Length, outputShape);
+        NetworkGuard.CheckGradients(nameof(GlobalAvgPool), inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+        if (inputGradient.IsEmpty)
+        {
+            return;
+        }
+
+        if (inputGradient.Overlaps(outputGradient))
+        {
+            throw new ArgumentException($"Layer '{nameof(GlobalAvgPool)}' input gradient span overlaps the output gradient; its backward pass cannot run in place.",
+                nameof(inputGradient));
+        }
+
+        int plane = inputShape.D * inputShape.H * inputShape.W;
+        for (int i = 0; i < outputGradient.Length; i++)
+        {
+            inputGradient.Slice(i * plane, plane).Fill(outputGradient[i] / plane);
         }
     }
 

@@ -11,7 +11,7 @@ namespace Demo
 {
     /// <summary>A average-pooling layer (window 2, stride 2, padding 0), generated from its [AvgPoolLayer] attribute.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Avg2 : global::ConvGen.ILayer
+    partial class Avg2 : global::ConvGen.ITrainableLayer
     {
         /// <summary>Window size on every spatial axis.</summary>
         public const int WindowSize = 2;
@@ -28,5 +28,19 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)
             => global::ConvGen.Internal.PoolingKernel.Forward(false, input, inputShape, output, WindowSize, Stride, Padding, CountIncludePad, "Avg2");
+
+        /// <inheritdoc/>
+        /// <remarks>Empty: pooling has nothing to learn.</remarks>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => global::System.Array.Empty<global::ConvGen.Training.Parameter>();
+
+        /// <inheritdoc/>
+        /// <remarks>Each output gradient is spread evenly over its window, divided as the forward pass divides.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);
+            global::ConvGen.Internal.NetworkGuard.CheckLengths("Avg2", input.Length, inputShape, output.Length, outputShape);
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Avg2", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::ConvGen.Internal.PoolingKernel.Backward(false, input, inputShape, outputGradient, inputGradient, WindowSize, Stride, Padding, CountIncludePad, "Avg2");
+        }
     }
 }

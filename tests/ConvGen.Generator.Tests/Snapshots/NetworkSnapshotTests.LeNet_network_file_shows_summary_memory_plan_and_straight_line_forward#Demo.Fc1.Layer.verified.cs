@@ -12,7 +12,7 @@ namespace Demo
 {
     /// <summary>A linear layer 400 -> 120, generated from its [LinearLayer] attribute.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Fc1 : global::ConvGen.ILinearLayer
+    partial class Fc1 : global::ConvGen.ILinearLayer, global::ConvGen.ITrainableLayer
     {
         /// <summary>Features per sample the layer reads.</summary>
         public const int InputFeatures = 400;
@@ -27,6 +27,8 @@ namespace Demo
 
         private readonly float[] _weights = new float[WeightCount];
         private readonly float[] _bias = new float[OutputFeatures];
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        private float[]? _preActivationGradient;
 
         /// <inheritdoc/>
         public int InFeatures => InputFeatures;
@@ -46,5 +48,27 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)
             => global::ConvGen.Internal.LinearKernel.Forward(input, inputShape, output, _weights, _bias, InputFeatures, OutputFeatures, global::ConvGen.Activation.ReLU, 0.01f, "Fc1");
+
+        /// <inheritdoc/>
+        /// <remarks>weight [OutputFeatures, InputFeatures], then bias [OutputFeatures], over the layer's own arrays.</remarks>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= new global::ConvGen.Training.Parameter[]
+        {
+            new global::ConvGen.Training.Parameter("weight", _weights, OutputFeatures, InputFeatures),
+            new global::ConvGen.Training.Parameter("bias", _bias, OutputFeatures),
+        };
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it adds to the shared parameter gradients and reuses the layer's buffer.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);
+            global::ConvGen.Internal.NetworkGuard.CheckLengths("Fc1", input.Length, inputShape, output.Length, outputShape);
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Fc1", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);
+            // dz = dy·ReLU'(z), read from the output.
+            global::ConvGen.Internal.ActivationGradient.FromOutput(global::ConvGen.Activation.ReLU, 0.01f, output, outputGradient, preActivationGradient);
+            global::ConvGen.Internal.LinearKernel.Backward(input, inputShape, preActivationGradient, _weights, InputFeatures, OutputFeatures, inputGradient, parameters[0].Gradient, parameters[1].Gradient, "Fc1");
+        }
     }
 }

@@ -36,7 +36,7 @@ namespace Demo
 {
     /// <summary>The network LeNet: [1, 28, 28] -> [10] per sample, 8 layers, 61706 parameters.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class LeNet : global::ConvGen.ILayer
+    partial class LeNet : global::ConvGen.ILayer, global::ConvGen.ITrainableNetwork
     {
         /// <summary>Channels of the input.</summary>
         public const int InputChannels = 1;
@@ -348,5 +348,111 @@ namespace Demo
 
         /// <summary>Saves every parameter as safetensors with the names LoadSafeTensors reads (PyTorch's load_state_dict takes them).</summary>
         public void SaveSafeTensors(global::System.IO.Stream stream) => global::ConvGen.SafeTensors.SaveModules(stream, Modules());
+
+        /// <summary>Floats per sample ForwardTraining keeps for Backward: every layer's output but the last (a residual target's twice, before and after the add).</summary>
+        public const int TrainingSize = 8084;
+
+        /// <summary>Floats per sample Backward needs for the gradients of the kept outputs (the same layout as TrainingSize).</summary>
+        public const int GradientSize = 8084;
+
+        /// <summary>Floats ForwardTraining and Backward need for a batch: batch x TrainingSize, each.</summary>
+        public static int TrainingLength(int batch) => checked(batch * TrainingSize);
+
+        int global::ConvGen.ITrainableNetwork.InputSize => InputSize;
+        int global::ConvGen.ITrainableNetwork.OutputSize => OutputSize;
+        int global::ConvGen.ITrainableNetwork.TrainingSize => TrainingSize;
+        int global::ConvGen.ITrainableNetwork.GradientSize => GradientSize;
+
+        private global::ConvGen.Training.Parameter[]? _parameters;
+
+        /// <summary>Every learnable tensor, named as in PyTorch's state_dict (conv1.weight, ...), over the layers' own storage.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.TrainingSupport.Collect(Modules());
+
+        /// <summary>
+        /// The forward pass of a training step: as Forward, but every layer's output is kept in <paramref name="activations"/>
+        /// (at least TrainingLength(batch) floats) for Backward. Allocates nothing.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match the batch; the message names expected and actual.</exception>
+        public void ForwardTraining(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, global::System.Span<float> activations)
+        {
+            global::ConvGen.Internal.TrainingSupport.CheckTraining("LeNet", batch, input.Length, InputSize, output.Length, OutputSize, activations.Length, TrainingSize, "activations");
+
+            // conv1: Conv2d 5x5 p2, ReLU, [1, 28, 28] -> [6, 28, 28]
+            conv1.Forward(input, new global::ConvGen.TensorShape(batch, 1, 28, 28), activations.Slice(0, batch * 4704));
+
+            // pool1: MaxPool2d 2x2, [6, 28, 28] -> [6, 14, 14]
+            pool1.Forward(activations.Slice(0, batch * 4704), new global::ConvGen.TensorShape(batch, 6, 28, 28), activations.Slice(batch * 4704, batch * 1176));
+
+            // conv2: Conv2d 5x5, ReLU, [6, 14, 14] -> [16, 10, 10]
+            conv2.Forward(activations.Slice(batch * 4704, batch * 1176), new global::ConvGen.TensorShape(batch, 6, 14, 14), activations.Slice(batch * 5880, batch * 1600));
+
+            // pool2: AvgPool2d 2x2, [16, 10, 10] -> [16, 5, 5]
+            pool2.Forward(activations.Slice(batch * 5880, batch * 1600), new global::ConvGen.TensorShape(batch, 16, 10, 10), activations.Slice(batch * 7480, batch * 400));
+
+            // flatten: Flatten, [16, 5, 5] -> [400]
+            // (a view: nothing moves)
+
+            // fc1: Linear 400 -> 120, ReLU, [400] -> [120]
+            fc1.Forward(activations.Slice(batch * 7480, batch * 400), new global::ConvGen.TensorShape(batch, 400, 1), activations.Slice(batch * 7880, batch * 120));
+
+            // fc2: Linear 120 -> 84, ReLU, [120] -> [84]
+            fc2.Forward(activations.Slice(batch * 7880, batch * 120), new global::ConvGen.TensorShape(batch, 120, 1), activations.Slice(batch * 8000, batch * 84));
+
+            // fc3: Linear 84 -> 10, [84] -> [10]
+            fc3.Forward(activations.Slice(batch * 8000, batch * 84), new global::ConvGen.TensorShape(batch, 84, 1), output);
+        }
+
+        /// <summary>
+        /// Back-propagates <paramref name="outputGradient"/> (the loss gradient with respect to <paramref name="output"/>) through
+        /// every layer of the ForwardTraining call that produced <paramref name="activations"/> and <paramref name="output"/>,
+        /// adding each parameter's gradient to its Parameter.Gradient. <paramref name="gradients"/> (at least TrainingLength(batch)
+        /// floats) holds the gradients of the layer outputs; <paramref name="inputGradient"/> is written unless empty. Allocates nothing
+        /// once every layer has seen the batch size.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match the batch; the message names expected and actual.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, int batch, global::System.ReadOnlySpan<float> activations, global::System.Span<float> gradients, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.Internal.TrainingSupport.CheckTraining("LeNet", batch, input.Length, InputSize, output.Length, OutputSize, activations.Length, TrainingSize, "activations");
+            global::ConvGen.Internal.TrainingSupport.CheckTraining("LeNet", batch, input.Length, InputSize, output.Length, OutputSize, gradients.Length, GradientSize, "gradients");
+            global::ConvGen.Internal.TrainingSupport.CheckGradient("LeNet", "output gradient", outputGradient.Length, output.Length, emptyAllowed: false);
+            global::ConvGen.Internal.TrainingSupport.CheckGradient("LeNet", "input gradient", inputGradient.Length, input.Length, emptyAllowed: true);
+
+            // fc3: Linear 84 -> 10, [10] -> [84]
+            fc3.Backward(activations.Slice(batch * 8000, batch * 84), new global::ConvGen.TensorShape(batch, 84, 1), output, outputGradient, gradients.Slice(batch * 8000, batch * 84));
+
+            // fc2: Linear 120 -> 84, ReLU, [84] -> [120]
+            fc2.Backward(activations.Slice(batch * 7880, batch * 120), new global::ConvGen.TensorShape(batch, 120, 1), activations.Slice(batch * 8000, batch * 84), gradients.Slice(batch * 8000, batch * 84), gradients.Slice(batch * 7880, batch * 120));
+
+            // fc1: Linear 400 -> 120, ReLU, [120] -> [400]
+            fc1.Backward(activations.Slice(batch * 7480, batch * 400), new global::ConvGen.TensorShape(batch, 400, 1), activations.Slice(batch * 7880, batch * 120), gradients.Slice(batch * 7880, batch * 120), gradients.Slice(batch * 7480, batch * 400));
+
+            // flatten: Flatten, [400] -> [16, 5, 5]
+            // (a view: its gradient is its input's)
+
+            // pool2: AvgPool2d 2x2, [16, 5, 5] -> [16, 10, 10]
+            pool2.Backward(activations.Slice(batch * 5880, batch * 1600), new global::ConvGen.TensorShape(batch, 16, 10, 10), activations.Slice(batch * 7480, batch * 400), gradients.Slice(batch * 7480, batch * 400), gradients.Slice(batch * 5880, batch * 1600));
+
+            // conv2: Conv2d 5x5, ReLU, [16, 10, 10] -> [6, 14, 14]
+            conv2.Backward(activations.Slice(batch * 4704, batch * 1176), new global::ConvGen.TensorShape(batch, 6, 14, 14), activations.Slice(batch * 5880, batch * 1600), gradients.Slice(batch * 5880, batch * 1600), gradients.Slice(batch * 4704, batch * 1176));
+
+            // pool1: MaxPool2d 2x2, [6, 14, 14] -> [6, 28, 28]
+            pool1.Backward(activations.Slice(0, batch * 4704), new global::ConvGen.TensorShape(batch, 6, 28, 28), activations.Slice(batch * 4704, batch * 1176), gradients.Slice(batch * 4704, batch * 1176), gradients.Slice(0, batch * 4704));
+
+            // conv1: Conv2d 5x5 p2, ReLU, [6, 28, 28] -> [1, 28, 28]
+            conv1.Backward(input, new global::ConvGen.TensorShape(batch, 1, 28, 28), activations.Slice(0, batch * 4704), gradients.Slice(0, batch * 4704), inputGradient);
+        }
+
+        /// <summary>The first layer, in forward order, whose kept output holds a NaN or an infinity; null when all are finite.</summary>
+        public string? FindNonFinite(global::System.ReadOnlySpan<float> activations, global::System.ReadOnlySpan<float> output, int batch)
+        {
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(activations.Slice(0, batch * 4704))) return "conv1";
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(activations.Slice(batch * 4704, batch * 1176))) return "pool1";
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(activations.Slice(batch * 5880, batch * 1600))) return "conv2";
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(activations.Slice(batch * 7480, batch * 400))) return "pool2";
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(activations.Slice(batch * 7880, batch * 120))) return "fc1";
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(activations.Slice(batch * 8000, batch * 84))) return "fc2";
+            if (!global::ConvGen.Internal.TrainingSupport.AllFinite(output)) return "fc3";
+            return null;
+        }
     }
 }

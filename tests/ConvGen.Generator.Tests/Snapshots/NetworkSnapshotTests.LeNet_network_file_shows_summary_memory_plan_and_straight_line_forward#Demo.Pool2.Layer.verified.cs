@@ -11,7 +11,7 @@ namespace Demo
 {
     /// <summary>A max-pooling layer (window 2, stride 2, padding 0), generated from its [MaxPoolLayer] attribute.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Pool2 : global::ConvGen.ILayer
+    partial class Pool2 : global::ConvGen.ITrainableLayer
     {
         /// <summary>Window size on every spatial axis.</summary>
         public const int WindowSize = 2;
@@ -26,5 +26,19 @@ namespace Demo
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.Span<float> output)
             => global::ConvGen.Internal.PoolingKernel.Forward(true, input, inputShape, output, WindowSize, Stride, Padding, false, "Pool2");
+
+        /// <inheritdoc/>
+        /// <remarks>Empty: pooling has nothing to learn.</remarks>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => global::System.Array.Empty<global::ConvGen.Training.Parameter>();
+
+        /// <inheritdoc/>
+        /// <remarks>Each output gradient goes to its window's maximum in the input (the first of equal ones, as PyTorch).</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);
+            global::ConvGen.Internal.NetworkGuard.CheckLengths("Pool2", input.Length, inputShape, output.Length, outputShape);
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Pool2", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::ConvGen.Internal.PoolingKernel.Backward(true, input, inputShape, outputGradient, inputGradient, WindowSize, Stride, Padding, false, "Pool2");
+        }
     }
 }

@@ -16,6 +16,7 @@
 //   Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (8 pixels), OH = 1; model efficiency 0.51
 //   Vector128: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (4 pixels), OH = 1; model efficiency 0.51
 //   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
 //
 // Regenerated on every build from the [Conv1dLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -40,10 +41,11 @@ namespace Demo
     ///   Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (8 pixels), OH = 1; model efficiency 0.51
     ///   Vector128: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 16 filter(s) per group, rows of at most 1 vector(s) (4 pixels), OH = 1; model efficiency 0.51
     ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Wave : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Wave : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel size.</summary>
         public const int Kernel = 5;
@@ -77,6 +79,11 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _preActivationGradient, _inputGradientBuffer, _phaseGradientBuffer;
+        // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
+        private readonly float[] _inputGradientPhase0 = new float[640];
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -117,6 +124,66 @@ namespace Demo
 
         void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
             => global::ConvGen.Generated.Demo_Wave_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Wave");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Wave", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);
+            // The derivative of ReLU is a function of its output, which the forward pass kept.
+            global::ConvGen.Internal.ActivationGradient.FromOutput(global::ConvGen.Activation.ReLU, 0.01f, output, outputGradient, preActivationGradient);
+            global::System.ReadOnlySpan<float> dz = preActivationGradient;
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            // Reflect padding: the weight gradient reads the input padded as the forward pass read it.
+            global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 0, 0, 2, 2);
+            global::System.ReadOnlySpan<float> padded = global::ConvGen.Internal.PaddedInput.Pad(input, inputShape, pads, global::ConvGen.PaddingMode.Reflect);
+            global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
+            global::ConvGen.Generated.Demo_Wave_WeightGradient.Run(padded, paddedShape, dz, outputShape, parameters[0].Gradient, default);
+            if (inputGradient.IsEmpty)
+            {
+                return;
+            }
+
+            ArrangeInputGradientWeights();
+            // The transposed pass yields the gradient of the padded input; FoldPadded adds its border back where reflect padding read it.
+            global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);
+            int planes = outputShape.N * InputChannels;
+            // Phase 0: input rows 0 + 1t, columns 0 + 1t, from 5 tap(s).
+            if (outputShape.D > 0 && 1 > 0 && outputShape.W + 4 > 0)
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, outputShape.W + 4);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::ConvGen.Generated.Demo_Wave_InputGradient_Phase0_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase0, global::System.Array.Empty<float>(), 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 0, 1, 1, 1);
+            }
+            global::ConvGen.Internal.ConvBackwardSupport.FoldPadded(paddedGradient, inputShape, pads, global::ConvGen.PaddingMode.Reflect, inputGradient);
+        }
+
+        /// <summary>Copies each input-gradient phase's taps out of the OIHW weights (read as a transposed layer's [in, out/Groups, Kh, Kw]), flipped.</summary>
+        private void ArrangeInputGradientWeights()
+        {
+            int cinG = OutputChannels / 1, coutG = InputChannels / 1;
+            for (int ci = 0; ci < OutputChannels; ci++)
+            {
+                int group = ci / cinG, icg = ci % cinG;
+                for (int j = 0; j < coutG; j++)
+                {
+                    int source = (ci * coutG + j) * 5;
+                    int filter = (group * coutG + j) * cinG + icg;
+                    _inputGradientPhase0[filter * 5 + 0] = _weights[source + 4];
+                    _inputGradientPhase0[filter * 5 + 1] = _weights[source + 3];
+                    _inputGradientPhase0[filter * 5 + 2] = _weights[source + 2];
+                    _inputGradientPhase0[filter * 5 + 3] = _weights[source + 1];
+                    _inputGradientPhase0[filter * 5 + 4] = _weights[source + 0];
+                }
+            }
+        }
     }
 }
 
@@ -1246,6 +1313,1286 @@ namespace ConvGen.Generated
                 Unsafe.Add(ref y, ow + 6 * OutPlane) = Math.Max(acc6, 0f);
                 Unsafe.Add(ref y, ow + 7 * OutPlane) = Math.Max(acc7, 0f);
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Wave</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Wave_InputGradient_Phase0_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 1, KW = 5, SH = 1, SW = 1, PH = 0, PW = 4, Groups = 1;
+        private const int Cin = 16, Cout = 8;
+        private const int H = 1;
+        private const int OH = 1; // output height
+        private const int CoutG = 8; // output channels (filters) per group
+        private const int CinG = 16; // input channels per group
+        private const int WOc = 80; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int W = s.W;
+            int OW = o.W; // output width
+            nint PhaseLen = global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, 4, 1); // floats per column phase of a staged row: ceil((W + 2*4) / 1)
+            nint RowStride = (1 * PhaseLen + 15) / 16 * 16; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+            nint PlaneStride = (s.H + 0) * RowStride; // floats per staged plane: (H + 2*0) rows
+            nint OutPlane = o.H * (nint)o.W; // floats per output plane
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW > 32) { path = 0; tile = 4; }
+            else if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 10; tile = 8; } // rows of at most 2 vector(s): one-vector tiles waste less
+            else if (Vector256.IsHardwareAccelerated && OW > 8) { path = 1; tile = 4; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 11; tile = 8; } // rows of at most 1 vector(s): one-vector tiles waste less
+            else if (Vector128.IsHardwareAccelerated && OW > 4) { path = 2; tile = 4; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 12; tile = 8; } // rows of at most 1 vector(s): one-vector tiles waste less
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 10: Group_V512_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 11: Group_V256_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 12: Group_V128_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 96)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_0_2 = bias2; Vector512<float> a2_0_3 = bias2; Vector512<float> a2_0_4 = bias2; Vector512<float> a2_0_5 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_0_2 = bias3; Vector512<float> a3_0_3 = bias3; Vector512<float> a3_0_4 = bias3; Vector512<float> a3_0_5 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 80));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 240));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 1)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 1)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 161));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 241));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 242));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 3)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 3)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 3)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 3));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 243));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 4)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 4)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 4)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 4));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k); a2_0_2 = VectorFma.MultiplyAdd(a2_0_2, x2, k); a2_0_3 = VectorFma.MultiplyAdd(a2_0_3, x3, k); a2_0_4 = VectorFma.MultiplyAdd(a2_0_4, x4, k); a2_0_5 = VectorFma.MultiplyAdd(a2_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 244));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k); a3_0_2 = VectorFma.MultiplyAdd(a3_0_2, x2, k); a3_0_3 = VectorFma.MultiplyAdd(a3_0_3, x3, k); a3_0_4 = VectorFma.MultiplyAdd(a3_0_4, x4, k); a3_0_5 = VectorFma.MultiplyAdd(a3_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane)); a2_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 2 * OutPlane)); a2_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 2 * OutPlane)); a2_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 2 * OutPlane)); a2_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane)); a3_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 3 * OutPlane)); a3_0_3.StoreUnsafe(ref yr, (nuint)(c3 + 3 * OutPlane)); a3_0_4.StoreUnsafe(ref yr, (nuint)(c4 + 3 * OutPlane)); a3_0_5.StoreUnsafe(ref yr, (nuint)(c5 + 3 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 4 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            Vector256<float> bias2 = Vector256<float>.Zero;
+            Vector256<float> bias3 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
+                    Vector256<float> a3_0_0 = bias3; Vector256<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 80));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 240));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 81));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 161));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 241));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 82));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 162));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 242));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 3));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 83));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 163));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 243));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 84));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 164));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 244));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 4 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 80));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 240));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 81));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 161));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 241));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 82));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 162));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 242));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 3));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 83));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 163));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 243));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 84));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 164));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 244));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            Vector512<float> bias4 = Vector512<float>.Zero;
+            Vector512<float> bias5 = Vector512<float>.Zero;
+            Vector512<float> bias6 = Vector512<float>.Zero;
+            Vector512<float> bias7 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 80));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 240));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 320));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 400));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 480));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 560));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 81));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 161));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 241));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 321));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 401));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 481));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 561));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 82));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 162));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 242));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 322));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 402));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 482));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 562));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 83));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 163));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 243));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 323));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 403));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 483));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 563));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 84));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 164));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 244));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 324));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 404));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 484));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 564));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            Vector256<float> bias2 = Vector256<float>.Zero;
+            Vector256<float> bias3 = Vector256<float>.Zero;
+            Vector256<float> bias4 = Vector256<float>.Zero;
+            Vector256<float> bias5 = Vector256<float>.Zero;
+            Vector256<float> bias6 = Vector256<float>.Zero;
+            Vector256<float> bias7 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 80));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 240));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 320));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 400));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 480));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 560));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 81));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 161));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 241));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 321));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 401));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 481));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 561));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 82));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 162));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 242));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 322));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 402));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 482));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 562));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 83));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 163));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 243));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 323));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 403));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 483));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 563));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 84));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 164));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 244));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 324));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 404));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 484));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 564));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 8 filter(s).</summary>
+        private static void Group_V128_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V128_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            Vector128<float> bias4 = Vector128<float>.Zero;
+            Vector128<float> bias5 = Vector128<float>.Zero;
+            Vector128<float> bias6 = Vector128<float>.Zero;
+            Vector128<float> bias7 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1;
+                    Vector128<float> a2_0_0 = bias2;
+                    Vector128<float> a3_0_0 = bias3;
+                    Vector128<float> a4_0_0 = bias4;
+                    Vector128<float> a5_0_0 = bias5;
+                    Vector128<float> a6_0_0 = bias6;
+                    Vector128<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 80));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 240));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 320));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 400));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 480));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 560));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 81));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 161));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 241));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 321));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 401));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 481));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 561));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 82));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 162));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 242));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 322));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 402));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 482));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 562));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 83));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 163));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 243));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 323));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 403));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 483));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 563));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 4));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 84));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 164));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 244));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 324));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 404));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 484));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 564));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 5);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OutPlane));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OutPlane));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4 * OutPlane));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 5 * OutPlane));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 6 * OutPlane));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 7 * OutPlane));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = 0f; float acc1 = 0f; float acc2 = 0f; float acc3 = 0f; float acc4 = 0f; float acc5 = 0f; float acc6 = 0f; float acc7 = 0f;
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 80); acc2 += v * Unsafe.Add(ref wc, 160); acc3 += v * Unsafe.Add(ref wc, 240); acc4 += v * Unsafe.Add(ref wc, 320); acc5 += v * Unsafe.Add(ref wc, 400); acc6 += v * Unsafe.Add(ref wc, 480); acc7 += v * Unsafe.Add(ref wc, 560);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 81); acc2 += v * Unsafe.Add(ref wc, 161); acc3 += v * Unsafe.Add(ref wc, 241); acc4 += v * Unsafe.Add(ref wc, 321); acc5 += v * Unsafe.Add(ref wc, 401); acc6 += v * Unsafe.Add(ref wc, 481); acc7 += v * Unsafe.Add(ref wc, 561);
+                    v = Unsafe.Add(ref xc, 2);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 82); acc2 += v * Unsafe.Add(ref wc, 162); acc3 += v * Unsafe.Add(ref wc, 242); acc4 += v * Unsafe.Add(ref wc, 322); acc5 += v * Unsafe.Add(ref wc, 402); acc6 += v * Unsafe.Add(ref wc, 482); acc7 += v * Unsafe.Add(ref wc, 562);
+                    v = Unsafe.Add(ref xc, 3);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 83); acc2 += v * Unsafe.Add(ref wc, 163); acc3 += v * Unsafe.Add(ref wc, 243); acc4 += v * Unsafe.Add(ref wc, 323); acc5 += v * Unsafe.Add(ref wc, 403); acc6 += v * Unsafe.Add(ref wc, 483); acc7 += v * Unsafe.Add(ref wc, 563);
+                    v = Unsafe.Add(ref xc, 4);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 84); acc2 += v * Unsafe.Add(ref wc, 164); acc3 += v * Unsafe.Add(ref wc, 244); acc4 += v * Unsafe.Add(ref wc, 324); acc5 += v * Unsafe.Add(ref wc, 404); acc6 += v * Unsafe.Add(ref wc, 484); acc7 += v * Unsafe.Add(ref wc, 564);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 5);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + OutPlane) = acc1;
+                Unsafe.Add(ref y, ow + 2 * OutPlane) = acc2;
+                Unsafe.Add(ref y, ow + 3 * OutPlane) = acc3;
+                Unsafe.Add(ref y, ow + 4 * OutPlane) = acc4;
+                Unsafe.Add(ref y, ow + 5 * OutPlane) = acc5;
+                Unsafe.Add(ref y, ow + 6 * OutPlane) = acc6;
+                Unsafe.Add(ref y, ow + 7 * OutPlane) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Wave_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Wave_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 4 filter(s) x 5 tap(s) = 20 accumulators, over 1536 positions per pass
+        //   Vector256: 4 filter(s) x 2 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   Vector128: 4 filter(s) x 2 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   scalar: 4 filter(s) x 2 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 1, KW = 5, SD = 1, SH = 1, SW = 1, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 5, PlaneTaps = 5; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int OH = 1; // output height
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int PH = 1; // rows per staged plane: OH + (KH-1)*DH/SH
+        private const int CinG = 8; // input channels per group
+        private const int CoutG = 16; // output channels (filters) per group
+        private const int WOc = 40; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            int OW = o.W; // output width
+            int PW = OW + 4; // columns per staged row: OW + (KW-1)*DW/SW
+            nint Plane = PH * (nint)PW; // positions per staged plane
+            nint Image = PD * Plane; // positions per staged image
+            nint Reach = 0 * Plane + 0 * (nint)PW + 4; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else { tile = 4; positions = 1536; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to4_V512(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (0,4) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to4_V512(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero, a0_3 = Vector512<float>.Zero, a0_4 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero, a1_2 = Vector512<float>.Zero, a1_3 = Vector512<float>.Zero, a1_4 = Vector512<float>.Zero;
+            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero, a2_2 = Vector512<float>.Zero, a2_3 = Vector512<float>.Zero, a2_4 = Vector512<float>.Zero;
+            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero, a3_2 = Vector512<float>.Zero, a3_3 = Vector512<float>.Zero, a3_4 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v); a2_0 = VectorFma.MultiplyAdd(a2_0, d2, v); a3_0 = VectorFma.MultiplyAdd(a3_0, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v); a2_1 = VectorFma.MultiplyAdd(a2_1, d2, v); a3_1 = VectorFma.MultiplyAdd(a3_1, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v); a2_2 = VectorFma.MultiplyAdd(a2_2, d2, v); a3_2 = VectorFma.MultiplyAdd(a3_2, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 3)); // tap (0,3)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v); a1_3 = VectorFma.MultiplyAdd(a1_3, d1, v); a2_3 = VectorFma.MultiplyAdd(a2_3, d2, v); a3_3 = VectorFma.MultiplyAdd(a3_3, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 4)); // tap (0,4)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v); a1_4 = VectorFma.MultiplyAdd(a1_4, d1, v); a2_4 = VectorFma.MultiplyAdd(a2_4, d2, v); a3_4 = VectorFma.MultiplyAdd(a3_4, d3, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4);
+            Unsafe.Add(ref dw, 40) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 41) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 42) += GradientStaging.Sum(a1_2); Unsafe.Add(ref dw, 43) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 44) += GradientStaging.Sum(a1_4);
+            Unsafe.Add(ref dw, 80) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 81) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 82) += GradientStaging.Sum(a2_2); Unsafe.Add(ref dw, 83) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 84) += GradientStaging.Sum(a2_4);
+            Unsafe.Add(ref dw, 120) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 121) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 122) += GradientStaging.Sum(a3_2); Unsafe.Add(ref dw, 123) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 124) += GradientStaging.Sum(a3_4);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V256(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile4_Taps3to4_V256(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero;
+            Vector256<float> a2_0 = Vector256<float>.Zero, a2_1 = Vector256<float>.Zero, a2_2 = Vector256<float>.Zero;
+            Vector256<float> a3_0 = Vector256<float>.Zero, a3_1 = Vector256<float>.Zero, a3_2 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector256.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector256.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 40) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 41) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 42) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 80) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 81) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 82) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 120) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 121) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 122) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (0,4) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to4_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_3 = Vector256<float>.Zero, a0_4 = Vector256<float>.Zero;
+            Vector256<float> a1_3 = Vector256<float>.Zero, a1_4 = Vector256<float>.Zero;
+            Vector256<float> a2_3 = Vector256<float>.Zero, a2_4 = Vector256<float>.Zero;
+            Vector256<float> a3_3 = Vector256<float>.Zero, a3_4 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v3 = Vector256.LoadUnsafe(ref x, (nuint)(j + 3)), v4 = Vector256.LoadUnsafe(ref x, (nuint)(j + 4));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4);
+            Unsafe.Add(ref dw, 43) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 44) += GradientStaging.Sum(a1_4);
+            Unsafe.Add(ref dw, 83) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 84) += GradientStaging.Sum(a2_4);
+            Unsafe.Add(ref dw, 123) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 124) += GradientStaging.Sum(a3_4);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V128(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile4_Taps3to4_V128(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero, a1_1 = Vector128<float>.Zero, a1_2 = Vector128<float>.Zero;
+            Vector128<float> a2_0 = Vector128<float>.Zero, a2_1 = Vector128<float>.Zero, a2_2 = Vector128<float>.Zero;
+            Vector128<float> a3_0 = Vector128<float>.Zero, a3_1 = Vector128<float>.Zero, a3_2 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector128.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector128.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 40) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 41) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 42) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 80) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 81) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 82) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 120) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 121) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 122) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (0,4) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to4_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero;
+            Vector128<float> a1_3 = Vector128<float>.Zero, a1_4 = Vector128<float>.Zero;
+            Vector128<float> a2_3 = Vector128<float>.Zero, a2_4 = Vector128<float>.Zero;
+            Vector128<float> a3_3 = Vector128<float>.Zero, a3_4 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v3 = Vector128.LoadUnsafe(ref x, (nuint)(j + 3)), v4 = Vector128.LoadUnsafe(ref x, (nuint)(j + 4));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4);
+            Unsafe.Add(ref dw, 43) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 44) += GradientStaging.Sum(a1_4);
+            Unsafe.Add(ref dw, 83) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 84) += GradientStaging.Sum(a2_4);
+            Unsafe.Add(ref dw, 123) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 124) += GradientStaging.Sum(a3_4);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile4_Taps3to4_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f;
+            float a1_0 = 0f, a1_1 = 0f, a1_2 = 0f;
+            float a2_0 = 0f, a2_1 = 0f, a2_2 = 0f;
+            float a3_0 = 0f, a3_1 = 0f, a3_2 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v0 = Unsafe.Add(ref x, j), v1 = Unsafe.Add(ref x, j + 1), v2 = Unsafe.Add(ref x, j + 2);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_0 += d * v0; a0_1 += d * v1; a0_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_0 += d * v0; a1_1 += d * v1; a1_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_0 += d * v0; a2_1 += d * v1; a2_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_0 += d * v0; a3_1 += d * v1; a3_2 += d * v2;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2;
+            Unsafe.Add(ref dw, 40) += a1_0; Unsafe.Add(ref dw, 41) += a1_1; Unsafe.Add(ref dw, 42) += a1_2;
+            Unsafe.Add(ref dw, 80) += a2_0; Unsafe.Add(ref dw, 81) += a2_1; Unsafe.Add(ref dw, 82) += a2_2;
+            Unsafe.Add(ref dw, 120) += a3_0; Unsafe.Add(ref dw, 121) += a3_1; Unsafe.Add(ref dw, 122) += a3_2;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (0,4) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to4_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            float a0_3 = 0f, a0_4 = 0f;
+            float a1_3 = 0f, a1_4 = 0f;
+            float a2_3 = 0f, a2_4 = 0f;
+            float a3_3 = 0f, a3_4 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v3 = Unsafe.Add(ref x, j + 3), v4 = Unsafe.Add(ref x, j + 4);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_3 += d * v3; a0_4 += d * v4;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_3 += d * v3; a1_4 += d * v4;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_3 += d * v3; a2_4 += d * v4;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_3 += d * v3; a3_4 += d * v4;
+            }
+            Unsafe.Add(ref dw, 3) += a0_3; Unsafe.Add(ref dw, 4) += a0_4;
+            Unsafe.Add(ref dw, 43) += a1_3; Unsafe.Add(ref dw, 44) += a1_4;
+            Unsafe.Add(ref dw, 83) += a2_3; Unsafe.Add(ref dw, 84) += a2_4;
+            Unsafe.Add(ref dw, 123) += a3_3; Unsafe.Add(ref dw, 124) += a3_4;
         }
 
     }

@@ -15,6 +15,7 @@
 //   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, OW = 28 = 4 vector(s) of 8, OH = 28; model efficiency 0.79
 //   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, OW = 28 = 7 vector(s) of 4, OH = 28; model efficiency 0.79
 //   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
 //
 // Regenerated on every build from the [Conv3dLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -38,10 +39,11 @@ namespace Demo
     ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, OW = 28 = 4 vector(s) of 8, OH = 28; model efficiency 0.79
     ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 16 filter(s) per group, OW = 28 = 7 vector(s) of 4, OH = 28; model efficiency 0.79
     ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Video : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Video : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel size (depth).</summary>
         public const int KernelD = 3;
@@ -107,6 +109,11 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _inputGradientBuffer, _phaseGradientBuffer;
+        // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
+        private readonly float[] _inputGradientPhase0 = new float[3456];
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -147,6 +154,83 @@ namespace Demo
 
         void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
             => global::ConvGen.Generated.Demo_Video_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Video");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Video", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.ReadOnlySpan<float> dz = outputGradient;
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(1, 1, 1, 1, 1, 1);
+            global::ConvGen.Generated.Demo_Video_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            if (inputGradient.IsEmpty)
+            {
+                return;
+            }
+
+            ArrangeInputGradientWeights();
+            global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
+            // The transposed pass yields the gradient of the zero-padded input; FoldPadded crops the border.
+            global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);
+            int planes = outputShape.N * InputChannels;
+            // Phase 0: input rows 0 + 1t, columns 0 + 1t, planes 0 + 1t, from 27 tap(s).
+            if (10 > 0 && 30 > 0 && 30 > 0)
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, 10, 30, 30);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::ConvGen.Generated.Demo_Video_InputGradient_Phase0_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase0, global::System.Array.Empty<float>(), 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 0, 1, 1, 1);
+            }
+            global::ConvGen.Internal.ConvBackwardSupport.FoldPadded(paddedGradient, inputShape, pads, global::ConvGen.PaddingMode.Zeros, inputGradient);
+        }
+
+        /// <summary>Copies each input-gradient phase's taps out of the OIHW weights (read as a transposed layer's [in, out/Groups, Kh, Kw]), flipped.</summary>
+        private void ArrangeInputGradientWeights()
+        {
+            int cinG = OutputChannels / 1, coutG = InputChannels / 1;
+            for (int ci = 0; ci < OutputChannels; ci++)
+            {
+                int group = ci / cinG, icg = ci % cinG;
+                for (int j = 0; j < coutG; j++)
+                {
+                    int source = (ci * coutG + j) * 27;
+                    int filter = (group * coutG + j) * cinG + icg;
+                    _inputGradientPhase0[filter * 27 + 0] = _weights[source + 26];
+                    _inputGradientPhase0[filter * 27 + 1] = _weights[source + 25];
+                    _inputGradientPhase0[filter * 27 + 2] = _weights[source + 24];
+                    _inputGradientPhase0[filter * 27 + 3] = _weights[source + 23];
+                    _inputGradientPhase0[filter * 27 + 4] = _weights[source + 22];
+                    _inputGradientPhase0[filter * 27 + 5] = _weights[source + 21];
+                    _inputGradientPhase0[filter * 27 + 6] = _weights[source + 20];
+                    _inputGradientPhase0[filter * 27 + 7] = _weights[source + 19];
+                    _inputGradientPhase0[filter * 27 + 8] = _weights[source + 18];
+                    _inputGradientPhase0[filter * 27 + 9] = _weights[source + 17];
+                    _inputGradientPhase0[filter * 27 + 10] = _weights[source + 16];
+                    _inputGradientPhase0[filter * 27 + 11] = _weights[source + 15];
+                    _inputGradientPhase0[filter * 27 + 12] = _weights[source + 14];
+                    _inputGradientPhase0[filter * 27 + 13] = _weights[source + 13];
+                    _inputGradientPhase0[filter * 27 + 14] = _weights[source + 12];
+                    _inputGradientPhase0[filter * 27 + 15] = _weights[source + 11];
+                    _inputGradientPhase0[filter * 27 + 16] = _weights[source + 10];
+                    _inputGradientPhase0[filter * 27 + 17] = _weights[source + 9];
+                    _inputGradientPhase0[filter * 27 + 18] = _weights[source + 8];
+                    _inputGradientPhase0[filter * 27 + 19] = _weights[source + 7];
+                    _inputGradientPhase0[filter * 27 + 20] = _weights[source + 6];
+                    _inputGradientPhase0[filter * 27 + 21] = _weights[source + 5];
+                    _inputGradientPhase0[filter * 27 + 22] = _weights[source + 4];
+                    _inputGradientPhase0[filter * 27 + 23] = _weights[source + 3];
+                    _inputGradientPhase0[filter * 27 + 24] = _weights[source + 2];
+                    _inputGradientPhase0[filter * 27 + 25] = _weights[source + 1];
+                    _inputGradientPhase0[filter * 27 + 26] = _weights[source + 0];
+                }
+            }
+        }
     }
 }
 
@@ -1171,6 +1255,1366 @@ namespace ConvGen.Generated
                 Unsafe.Add(ref y, ow + 37632) = acc6;
                 Unsafe.Add(ref y, ow + 43904) = acc7;
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Video</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Video_InputGradient_Phase0_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KD = 3, KH = 3, KW = 3, SD = 1, SH = 1, SW = 1, DD = 1, Groups = 1;
+        private const int PF = 2, PK = 2, PT = 2, PB = 2, PL = 2, PR = 2; // pads: front, back, top, bottom, left, right
+        private const int Cin = 16, Cout = 8;
+        private const int H = 28;
+        private const int W = 28;
+        private const int Din = 8; // input depth
+        private const int OW = 30; // output width
+        private const int OH = 30; // output height
+        private const int OD = 10; // output depth
+        private const int CoutG = 8; // output channels (filters) per group
+        private const nint PhaseLen = 32; // floats per column phase of a staged row: ceil((W + 2 + 2) / 1)
+        private const nint RowStride = 32; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint DepthStride = 1024; // floats per staged plane: (H + 2 + 2) rows
+        private const nint PlaneStride = 12288; // floats per staged channel: (D + 2 + 2) planes
+        private const nint OutDepth = 900; // floats per output plane
+        private const nint OutPlane = 9000; // floats per output channel: OD planes
+        private const int CinG = 16; // input channels per group
+        private const int WOc = 432; // weights per filter: CinG * Kd * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * Din * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 4; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 2; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 2; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        for (int d = 0; d < Din + PF + PK; d++)
+                        {
+                            int source = PlaneStaging.SourceIndex(d - PF, Din, global::ConvGen.PaddingMode.Zeros);
+                            Span<float> plane = staged.Slice(c * (int)PlaneStride + d * (int)DepthStride, (int)DepthStride);
+                            if (source < 0) { plane.Clear(); continue; }
+                            PlaneStaging.Stage(image.Slice(((g * CinG + c) * Din + source) * inPlane, inPlane), H, W, plane, PT, PB, PL, PR, SW, (int)RowStride, global::ConvGen.PaddingMode.Zeros);
+                        }
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                // One output depth at a time: the 2-D tiles below, with the kernel's depth taps looped inside each input channel.
+                for (int od = 0; od < OD; od++)
+                {
+                    ref float xd = ref Unsafe.Add(ref xg, od * SD * DepthStride);
+                    ref float yd = ref Unsafe.Add(ref y0, od * OutDepth);
+                    switch (path)
+                    {
+                        case 0: Group_V512(ref xd, ref w0, ref yd, ref b0, ocBegin, ocEnd); break;
+                        case 1: Group_V256(ref xd, ref w0, ref yd, ref b0, ocBegin, ocEnd); break;
+                        case 2: Group_V128(ref xd, ref w0, ref yd, ref b0, ocBegin, ocEnd); break;
+                        default: Group_Scalar(ref xd, ref w0, ref yd, ref b0, ocBegin, ocEnd); break;
+                    }
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(3, (int)(8192 / ((long)CinG * 3 * RowStride)) / 3 * 3);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R3V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 3 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R3V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 3)
+            {
+                nint row = Math.Min(oh, row1 - 3); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 32)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_2_1 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1; Vector512<float> a1_2_0 = bias1; Vector512<float> a1_2_1 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_1_1 = bias2; Vector512<float> a2_2_0 = bias2; Vector512<float> a2_2_1 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_1_0 = bias3; Vector512<float> a3_1_1 = bias3; Vector512<float> a3_2_0 = bias3; Vector512<float> a3_2_1 = bias3;
+                    ref float xch = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        ref float xc = ref xch;
+                        for (int kd = 0; kd < KD; kd++)
+                        {
+                            Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
+                            // Input row +0, read by output row/kernel row r0/ky0.
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 432));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 864));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1296));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 433));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 865));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1297));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 434));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 866));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1298));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 435));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 867));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1299));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 432));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 864));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1296));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 436));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 868));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1300));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 433));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 865));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1297));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 437));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 869));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1301));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 434));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 866));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1298));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            // Input row +2, read by output row/kernel row r0/ky2, r1/ky1, r2/ky0.
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 438));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 870));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1302));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 435));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 867));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1299));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 432));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 864));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1296));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 439));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 871));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1303));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 436));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 868));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1300));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 433));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 865));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1297));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 440));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 872));
+                            a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1304));
+                            a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 437));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 869));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1301));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 434));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 866));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1298));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            // Input row +3, read by output row/kernel row r1/ky2, r2/ky1.
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 438));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 870));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1302));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 435));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 867));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1299));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 439));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 871));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1303));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 436));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 868));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1300));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 440));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 872));
+                            a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1304));
+                            a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 437));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 869));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1301));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            // Input row +4, read by output row/kernel row r2/ky2.
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 128)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 128));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 438));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 870));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1302));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 129)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 129));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 439));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 871));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1303));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 130)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 130));
+                            k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 440));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 872));
+                            a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                            k = Vector512.Create(Unsafe.Add(ref wc, 1304));
+                            a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                            xc = ref Unsafe.Add(ref xc, DD * DepthStride);
+                            wc = ref Unsafe.Add(ref wc, 9);
+                        }
+                        xch = ref Unsafe.Add(ref xch, PlaneStride);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 30)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 30));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 60)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 60));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000 + 30)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000 + 30));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000 + 60)); a1_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000 + 60));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 18000)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 18000));
+                    a2_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 18000 + 30)); a2_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 18000 + 30));
+                    a2_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 18000 + 60)); a2_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 18000 + 60));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 27000)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 27000));
+                    a3_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 27000 + 30)); a3_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 27000 + 30));
+                    a3_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 27000 + 60)); a3_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 27000 + 60));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 2 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(3, (int)(8192 / ((long)CinG * 3 * RowStride)) / 3 * 3);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R3V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 3 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R3V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 3)
+            {
+                nint row = Math.Min(oh, row1 - 3); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_1_0 = bias0; Vector256<float> a0_1_1 = bias0; Vector256<float> a0_2_0 = bias0; Vector256<float> a0_2_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1; Vector256<float> a1_1_0 = bias1; Vector256<float> a1_1_1 = bias1; Vector256<float> a1_2_0 = bias1; Vector256<float> a1_2_1 = bias1;
+                    ref float xch = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        ref float xc = ref xch;
+                        for (int kd = 0; kd < KD; kd++)
+                        {
+                            Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                            // Input row +0, read by output row/kernel row r0/ky0.
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 432));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 433));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 434));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 435));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 432));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 436));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 433));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 437));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 434));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            // Input row +2, read by output row/kernel row r0/ky2, r1/ky1, r2/ky0.
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 438));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 435));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 432));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 439));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 436));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 433));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 440));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 437));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 434));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            // Input row +3, read by output row/kernel row r1/ky2, r2/ky1.
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 438));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 435));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 439));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 436));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 440));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 437));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            // Input row +4, read by output row/kernel row r2/ky2.
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 128)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 128));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 438));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 129)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 129));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 439));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 130)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 130));
+                            k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector256.Create(Unsafe.Add(ref wc, 440));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            xc = ref Unsafe.Add(ref xc, DD * DepthStride);
+                            wc = ref Unsafe.Add(ref wc, 9);
+                        }
+                        xch = ref Unsafe.Add(ref xch, PlaneStride);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 30)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 30));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 60)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 60));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000 + 30)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000 + 30));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000 + 60)); a1_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000 + 60));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 2 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(3, (int)(8192 / ((long)CinG * 3 * RowStride)) / 3 * 3);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R3V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 3 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R3V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 3)
+            {
+                nint row = Math.Min(oh, row1 - 3); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0; Vector128<float> a0_1_0 = bias0; Vector128<float> a0_1_1 = bias0; Vector128<float> a0_2_0 = bias0; Vector128<float> a0_2_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1; Vector128<float> a1_1_0 = bias1; Vector128<float> a1_1_1 = bias1; Vector128<float> a1_2_0 = bias1; Vector128<float> a1_2_1 = bias1;
+                    ref float xch = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        ref float xc = ref xch;
+                        for (int kd = 0; kd < KD; kd++)
+                        {
+                            Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                            // Input row +0, read by output row/kernel row r0/ky0.
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 432));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 433));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 434));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 435));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 432));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 436));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 433));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 437));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 434));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            // Input row +2, read by output row/kernel row r0/ky2, r1/ky1, r2/ky0.
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 438));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 435));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 432));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 439));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 436));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 433));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                            a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 440));
+                            a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 437));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 434));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            // Input row +3, read by output row/kernel row r1/ky2, r2/ky1.
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 438));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 435));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 439));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 436));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                            a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 440));
+                            a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 437));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            // Input row +4, read by output row/kernel row r2/ky2.
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 128)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 128));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 438));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 129)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 129));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 439));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 130)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 130));
+                            k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                            a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                            k = Vector128.Create(Unsafe.Add(ref wc, 440));
+                            a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                            xc = ref Unsafe.Add(ref xc, DD * DepthStride);
+                            wc = ref Unsafe.Add(ref wc, 9);
+                        }
+                        xch = ref Unsafe.Add(ref xch, PlaneStride);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 30)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 30));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 60)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 60));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000 + 30)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000 + 30));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 9000 + 60)); a1_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 9000 + 60));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = 0f; float acc1 = 0f; float acc2 = 0f; float acc3 = 0f; float acc4 = 0f; float acc5 = 0f; float acc6 = 0f; float acc7 = 0f;
+                ref float xch = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    ref float xc = ref xch;
+                    for (int kd = 0; kd < KD; kd++)
+                    {
+                        float v;
+                        // Row ky=0.
+                        v = xc;
+                        acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 432); acc2 += v * Unsafe.Add(ref wc, 864); acc3 += v * Unsafe.Add(ref wc, 1296); acc4 += v * Unsafe.Add(ref wc, 1728); acc5 += v * Unsafe.Add(ref wc, 2160); acc6 += v * Unsafe.Add(ref wc, 2592); acc7 += v * Unsafe.Add(ref wc, 3024);
+                        v = Unsafe.Add(ref xc, 1);
+                        acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 433); acc2 += v * Unsafe.Add(ref wc, 865); acc3 += v * Unsafe.Add(ref wc, 1297); acc4 += v * Unsafe.Add(ref wc, 1729); acc5 += v * Unsafe.Add(ref wc, 2161); acc6 += v * Unsafe.Add(ref wc, 2593); acc7 += v * Unsafe.Add(ref wc, 3025);
+                        v = Unsafe.Add(ref xc, 2);
+                        acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 434); acc2 += v * Unsafe.Add(ref wc, 866); acc3 += v * Unsafe.Add(ref wc, 1298); acc4 += v * Unsafe.Add(ref wc, 1730); acc5 += v * Unsafe.Add(ref wc, 2162); acc6 += v * Unsafe.Add(ref wc, 2594); acc7 += v * Unsafe.Add(ref wc, 3026);
+                        // Row ky=1.
+                        v = Unsafe.Add(ref xc, 32);
+                        acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 435); acc2 += v * Unsafe.Add(ref wc, 867); acc3 += v * Unsafe.Add(ref wc, 1299); acc4 += v * Unsafe.Add(ref wc, 1731); acc5 += v * Unsafe.Add(ref wc, 2163); acc6 += v * Unsafe.Add(ref wc, 2595); acc7 += v * Unsafe.Add(ref wc, 3027);
+                        v = Unsafe.Add(ref xc, 33);
+                        acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 436); acc2 += v * Unsafe.Add(ref wc, 868); acc3 += v * Unsafe.Add(ref wc, 1300); acc4 += v * Unsafe.Add(ref wc, 1732); acc5 += v * Unsafe.Add(ref wc, 2164); acc6 += v * Unsafe.Add(ref wc, 2596); acc7 += v * Unsafe.Add(ref wc, 3028);
+                        v = Unsafe.Add(ref xc, 34);
+                        acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 437); acc2 += v * Unsafe.Add(ref wc, 869); acc3 += v * Unsafe.Add(ref wc, 1301); acc4 += v * Unsafe.Add(ref wc, 1733); acc5 += v * Unsafe.Add(ref wc, 2165); acc6 += v * Unsafe.Add(ref wc, 2597); acc7 += v * Unsafe.Add(ref wc, 3029);
+                        // Row ky=2.
+                        v = Unsafe.Add(ref xc, 64);
+                        acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 438); acc2 += v * Unsafe.Add(ref wc, 870); acc3 += v * Unsafe.Add(ref wc, 1302); acc4 += v * Unsafe.Add(ref wc, 1734); acc5 += v * Unsafe.Add(ref wc, 2166); acc6 += v * Unsafe.Add(ref wc, 2598); acc7 += v * Unsafe.Add(ref wc, 3030);
+                        v = Unsafe.Add(ref xc, 65);
+                        acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 439); acc2 += v * Unsafe.Add(ref wc, 871); acc3 += v * Unsafe.Add(ref wc, 1303); acc4 += v * Unsafe.Add(ref wc, 1735); acc5 += v * Unsafe.Add(ref wc, 2167); acc6 += v * Unsafe.Add(ref wc, 2599); acc7 += v * Unsafe.Add(ref wc, 3031);
+                        v = Unsafe.Add(ref xc, 66);
+                        acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 440); acc2 += v * Unsafe.Add(ref wc, 872); acc3 += v * Unsafe.Add(ref wc, 1304); acc4 += v * Unsafe.Add(ref wc, 1736); acc5 += v * Unsafe.Add(ref wc, 2168); acc6 += v * Unsafe.Add(ref wc, 2600); acc7 += v * Unsafe.Add(ref wc, 3032);
+                        xc = ref Unsafe.Add(ref xc, DD * DepthStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+
+                    xch = ref Unsafe.Add(ref xch, PlaneStride);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 9000) = acc1;
+                Unsafe.Add(ref y, ow + 18000) = acc2;
+                Unsafe.Add(ref y, ow + 27000) = acc3;
+                Unsafe.Add(ref y, ow + 36000) = acc4;
+                Unsafe.Add(ref y, ow + 45000) = acc5;
+                Unsafe.Add(ref y, ow + 54000) = acc6;
+                Unsafe.Add(ref y, ow + 63000) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Video_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Video_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 4 filter(s) x 2 chunks of up to 5 taps = 20 accumulators, over 1536 positions per pass
+        //   Vector256: 4 filter(s) x 3 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   Vector128: 4 filter(s) x 3 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   scalar: 4 filter(s) x 3 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        // Geometry, baked in.
+        private const int KD = 3, KH = 3, KW = 3, SD = 1, SH = 1, SW = 1, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 27, PlaneTaps = 9; // weights per filter and input channel; per depth tap
+        private const int OD = 8; // output depth
+        private const int OH = 28; // output height
+        private const int OW = 28; // output width
+        private const int PD = 10; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int PH = 30; // rows per staged plane: OH + (KH-1)*DH/SH
+        private const int PW = 30; // columns per staged row: OW + (KW-1)*DW/SW
+        private const nint Plane = 900; // positions per staged plane
+        private const nint Image = 9000; // positions per staged image
+        private const nint Reach = 1862; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+        private const int CinG = 8; // input channels per group
+        private const int CoutG = 16; // output channels (filters) per group
+        private const int WOc = 216; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else { tile = 4; positions = 1536; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 4 filter(s); per tile every input channel, depth tap and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    for (int kd = 0; kd < KD; kd++)
+                    {
+                        // Depth tap kd reads depth phase kd*DD mod SD, kd*DD / SD planes in.
+                        ref float xd = ref Unsafe.Add(ref xc, kd * DD % SD * (SH * SW * PhaseStride) + kd * DD / SD * Plane);
+                        ref float wd = ref Unsafe.Add(ref wc, kd * PlaneTaps);
+                        Tile4_Taps0to4_V512(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps5to8_V512(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (1,0), (1,1) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to4_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero, a0_3 = Vector512<float>.Zero, a0_4 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero, a1_2 = Vector512<float>.Zero, a1_3 = Vector512<float>.Zero, a1_4 = Vector512<float>.Zero;
+            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero, a2_2 = Vector512<float>.Zero, a2_3 = Vector512<float>.Zero, a2_4 = Vector512<float>.Zero;
+            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero, a3_2 = Vector512<float>.Zero, a3_3 = Vector512<float>.Zero, a3_4 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v); a2_0 = VectorFma.MultiplyAdd(a2_0, d2, v); a3_0 = VectorFma.MultiplyAdd(a3_0, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v); a2_1 = VectorFma.MultiplyAdd(a2_1, d2, v); a3_1 = VectorFma.MultiplyAdd(a3_1, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v); a2_2 = VectorFma.MultiplyAdd(a2_2, d2, v); a3_2 = VectorFma.MultiplyAdd(a3_2, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 30)); // tap (1,0)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v); a1_3 = VectorFma.MultiplyAdd(a1_3, d1, v); a2_3 = VectorFma.MultiplyAdd(a2_3, d2, v); a3_3 = VectorFma.MultiplyAdd(a3_3, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 31)); // tap (1,1)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v); a1_4 = VectorFma.MultiplyAdd(a1_4, d1, v); a2_4 = VectorFma.MultiplyAdd(a2_4, d2, v); a3_4 = VectorFma.MultiplyAdd(a3_4, d3, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4);
+            Unsafe.Add(ref dw, 216) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 217) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 218) += GradientStaging.Sum(a1_2); Unsafe.Add(ref dw, 219) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 220) += GradientStaging.Sum(a1_4);
+            Unsafe.Add(ref dw, 432) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 433) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 434) += GradientStaging.Sum(a2_2); Unsafe.Add(ref dw, 435) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 436) += GradientStaging.Sum(a2_4);
+            Unsafe.Add(ref dw, 648) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 649) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 650) += GradientStaging.Sum(a3_2); Unsafe.Add(ref dw, 651) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 652) += GradientStaging.Sum(a3_4);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (2,0), (2,1), (2,2) = 16 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps5to8_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_5 = Vector512<float>.Zero, a0_6 = Vector512<float>.Zero, a0_7 = Vector512<float>.Zero, a0_8 = Vector512<float>.Zero;
+            Vector512<float> a1_5 = Vector512<float>.Zero, a1_6 = Vector512<float>.Zero, a1_7 = Vector512<float>.Zero, a1_8 = Vector512<float>.Zero;
+            Vector512<float> a2_5 = Vector512<float>.Zero, a2_6 = Vector512<float>.Zero, a2_7 = Vector512<float>.Zero, a2_8 = Vector512<float>.Zero;
+            Vector512<float> a3_5 = Vector512<float>.Zero, a3_6 = Vector512<float>.Zero, a3_7 = Vector512<float>.Zero, a3_8 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 32)); // tap (1,2)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v); a1_5 = VectorFma.MultiplyAdd(a1_5, d1, v); a2_5 = VectorFma.MultiplyAdd(a2_5, d2, v); a3_5 = VectorFma.MultiplyAdd(a3_5, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 60)); // tap (2,0)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v); a1_6 = VectorFma.MultiplyAdd(a1_6, d1, v); a2_6 = VectorFma.MultiplyAdd(a2_6, d2, v); a3_6 = VectorFma.MultiplyAdd(a3_6, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 61)); // tap (2,1)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v); a1_7 = VectorFma.MultiplyAdd(a1_7, d1, v); a2_7 = VectorFma.MultiplyAdd(a2_7, d2, v); a3_7 = VectorFma.MultiplyAdd(a3_7, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 62)); // tap (2,2)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v); a1_8 = VectorFma.MultiplyAdd(a1_8, d1, v); a2_8 = VectorFma.MultiplyAdd(a2_8, d2, v); a3_8 = VectorFma.MultiplyAdd(a3_8, d3, v);
+            }
+            Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5); Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 221) += GradientStaging.Sum(a1_5); Unsafe.Add(ref dw, 222) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 223) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 224) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 437) += GradientStaging.Sum(a2_5); Unsafe.Add(ref dw, 438) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 439) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 440) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 653) += GradientStaging.Sum(a3_5); Unsafe.Add(ref dw, 654) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 655) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 656) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 4 filter(s); per tile every input channel, depth tap and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    for (int kd = 0; kd < KD; kd++)
+                    {
+                        // Depth tap kd reads depth phase kd*DD mod SD, kd*DD / SD planes in.
+                        ref float xd = ref Unsafe.Add(ref xc, kd * DD % SD * (SH * SW * PhaseStride) + kd * DD / SD * Plane);
+                        ref float wd = ref Unsafe.Add(ref wc, kd * PlaneTaps);
+                        Tile4_Taps0to2_V256(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps3to5_V256(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps6to8_V256(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero;
+            Vector256<float> a2_0 = Vector256<float>.Zero, a2_1 = Vector256<float>.Zero, a2_2 = Vector256<float>.Zero;
+            Vector256<float> a3_0 = Vector256<float>.Zero, a3_1 = Vector256<float>.Zero, a3_2 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector256.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector256.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 216) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 217) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 218) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 432) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 433) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 434) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 648) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 649) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 650) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,0), (1,1), (1,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_3 = Vector256<float>.Zero, a0_4 = Vector256<float>.Zero, a0_5 = Vector256<float>.Zero;
+            Vector256<float> a1_3 = Vector256<float>.Zero, a1_4 = Vector256<float>.Zero, a1_5 = Vector256<float>.Zero;
+            Vector256<float> a2_3 = Vector256<float>.Zero, a2_4 = Vector256<float>.Zero, a2_5 = Vector256<float>.Zero;
+            Vector256<float> a3_3 = Vector256<float>.Zero, a3_4 = Vector256<float>.Zero, a3_5 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v3 = Vector256.LoadUnsafe(ref x, (nuint)(j + 30)), v4 = Vector256.LoadUnsafe(ref x, (nuint)(j + 31)), v5 = Vector256.LoadUnsafe(ref x, (nuint)(j + 32));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 219) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 220) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 221) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 435) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 436) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 437) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 651) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 652) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 653) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,0), (2,1), (2,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_6 = Vector256<float>.Zero, a0_7 = Vector256<float>.Zero, a0_8 = Vector256<float>.Zero;
+            Vector256<float> a1_6 = Vector256<float>.Zero, a1_7 = Vector256<float>.Zero, a1_8 = Vector256<float>.Zero;
+            Vector256<float> a2_6 = Vector256<float>.Zero, a2_7 = Vector256<float>.Zero, a2_8 = Vector256<float>.Zero;
+            Vector256<float> a3_6 = Vector256<float>.Zero, a3_7 = Vector256<float>.Zero, a3_8 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v6 = Vector256.LoadUnsafe(ref x, (nuint)(j + 60)), v7 = Vector256.LoadUnsafe(ref x, (nuint)(j + 61)), v8 = Vector256.LoadUnsafe(ref x, (nuint)(j + 62));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 222) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 223) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 224) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 438) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 439) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 440) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 654) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 655) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 656) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 4 filter(s); per tile every input channel, depth tap and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    for (int kd = 0; kd < KD; kd++)
+                    {
+                        // Depth tap kd reads depth phase kd*DD mod SD, kd*DD / SD planes in.
+                        ref float xd = ref Unsafe.Add(ref xc, kd * DD % SD * (SH * SW * PhaseStride) + kd * DD / SD * Plane);
+                        ref float wd = ref Unsafe.Add(ref wc, kd * PlaneTaps);
+                        Tile4_Taps0to2_V128(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps3to5_V128(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps6to8_V128(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero, a1_1 = Vector128<float>.Zero, a1_2 = Vector128<float>.Zero;
+            Vector128<float> a2_0 = Vector128<float>.Zero, a2_1 = Vector128<float>.Zero, a2_2 = Vector128<float>.Zero;
+            Vector128<float> a3_0 = Vector128<float>.Zero, a3_1 = Vector128<float>.Zero, a3_2 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector128.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector128.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 216) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 217) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 218) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 432) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 433) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 434) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 648) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 649) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 650) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,0), (1,1), (1,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero;
+            Vector128<float> a1_3 = Vector128<float>.Zero, a1_4 = Vector128<float>.Zero, a1_5 = Vector128<float>.Zero;
+            Vector128<float> a2_3 = Vector128<float>.Zero, a2_4 = Vector128<float>.Zero, a2_5 = Vector128<float>.Zero;
+            Vector128<float> a3_3 = Vector128<float>.Zero, a3_4 = Vector128<float>.Zero, a3_5 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v3 = Vector128.LoadUnsafe(ref x, (nuint)(j + 30)), v4 = Vector128.LoadUnsafe(ref x, (nuint)(j + 31)), v5 = Vector128.LoadUnsafe(ref x, (nuint)(j + 32));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 219) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 220) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 221) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 435) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 436) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 437) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 651) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 652) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 653) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,0), (2,1), (2,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero, a0_8 = Vector128<float>.Zero;
+            Vector128<float> a1_6 = Vector128<float>.Zero, a1_7 = Vector128<float>.Zero, a1_8 = Vector128<float>.Zero;
+            Vector128<float> a2_6 = Vector128<float>.Zero, a2_7 = Vector128<float>.Zero, a2_8 = Vector128<float>.Zero;
+            Vector128<float> a3_6 = Vector128<float>.Zero, a3_7 = Vector128<float>.Zero, a3_8 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v6 = Vector128.LoadUnsafe(ref x, (nuint)(j + 60)), v7 = Vector128.LoadUnsafe(ref x, (nuint)(j + 61)), v8 = Vector128.LoadUnsafe(ref x, (nuint)(j + 62));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 222) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 223) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 224) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 438) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 439) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 440) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 654) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 655) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 656) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 4 filter(s); per tile every input channel, depth tap and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    for (int kd = 0; kd < KD; kd++)
+                    {
+                        // Depth tap kd reads depth phase kd*DD mod SD, kd*DD / SD planes in.
+                        ref float xd = ref Unsafe.Add(ref xc, kd * DD % SD * (SH * SW * PhaseStride) + kd * DD / SD * Plane);
+                        ref float wd = ref Unsafe.Add(ref wc, kd * PlaneTaps);
+                        Tile4_Taps0to2_Scalar(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps3to5_Scalar(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                        Tile4_Taps6to8_Scalar(ref yt, ref xd, ref wd, count, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f;
+            float a1_0 = 0f, a1_1 = 0f, a1_2 = 0f;
+            float a2_0 = 0f, a2_1 = 0f, a2_2 = 0f;
+            float a3_0 = 0f, a3_1 = 0f, a3_2 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v0 = Unsafe.Add(ref x, j), v1 = Unsafe.Add(ref x, j + 1), v2 = Unsafe.Add(ref x, j + 2);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_0 += d * v0; a0_1 += d * v1; a0_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_0 += d * v0; a1_1 += d * v1; a1_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_0 += d * v0; a2_1 += d * v1; a2_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_0 += d * v0; a3_1 += d * v1; a3_2 += d * v2;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2;
+            Unsafe.Add(ref dw, 216) += a1_0; Unsafe.Add(ref dw, 217) += a1_1; Unsafe.Add(ref dw, 218) += a1_2;
+            Unsafe.Add(ref dw, 432) += a2_0; Unsafe.Add(ref dw, 433) += a2_1; Unsafe.Add(ref dw, 434) += a2_2;
+            Unsafe.Add(ref dw, 648) += a3_0; Unsafe.Add(ref dw, 649) += a3_1; Unsafe.Add(ref dw, 650) += a3_2;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,0), (1,1), (1,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_3 = 0f, a0_4 = 0f, a0_5 = 0f;
+            float a1_3 = 0f, a1_4 = 0f, a1_5 = 0f;
+            float a2_3 = 0f, a2_4 = 0f, a2_5 = 0f;
+            float a3_3 = 0f, a3_4 = 0f, a3_5 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v3 = Unsafe.Add(ref x, j + 30), v4 = Unsafe.Add(ref x, j + 31), v5 = Unsafe.Add(ref x, j + 32);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_3 += d * v3; a0_4 += d * v4; a0_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_3 += d * v3; a1_4 += d * v4; a1_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_3 += d * v3; a2_4 += d * v4; a2_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_3 += d * v3; a3_4 += d * v4; a3_5 += d * v5;
+            }
+            Unsafe.Add(ref dw, 3) += a0_3; Unsafe.Add(ref dw, 4) += a0_4; Unsafe.Add(ref dw, 5) += a0_5;
+            Unsafe.Add(ref dw, 219) += a1_3; Unsafe.Add(ref dw, 220) += a1_4; Unsafe.Add(ref dw, 221) += a1_5;
+            Unsafe.Add(ref dw, 435) += a2_3; Unsafe.Add(ref dw, 436) += a2_4; Unsafe.Add(ref dw, 437) += a2_5;
+            Unsafe.Add(ref dw, 651) += a3_3; Unsafe.Add(ref dw, 652) += a3_4; Unsafe.Add(ref dw, 653) += a3_5;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,0), (2,1), (2,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_6 = 0f, a0_7 = 0f, a0_8 = 0f;
+            float a1_6 = 0f, a1_7 = 0f, a1_8 = 0f;
+            float a2_6 = 0f, a2_7 = 0f, a2_8 = 0f;
+            float a3_6 = 0f, a3_7 = 0f, a3_8 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v6 = Unsafe.Add(ref x, j + 60), v7 = Unsafe.Add(ref x, j + 61), v8 = Unsafe.Add(ref x, j + 62);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_6 += d * v6; a0_7 += d * v7; a0_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_6 += d * v6; a1_7 += d * v7; a1_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_6 += d * v6; a2_7 += d * v7; a2_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_6 += d * v6; a3_7 += d * v7; a3_8 += d * v8;
+            }
+            Unsafe.Add(ref dw, 6) += a0_6; Unsafe.Add(ref dw, 7) += a0_7; Unsafe.Add(ref dw, 8) += a0_8;
+            Unsafe.Add(ref dw, 222) += a1_6; Unsafe.Add(ref dw, 223) += a1_7; Unsafe.Add(ref dw, 224) += a1_8;
+            Unsafe.Add(ref dw, 438) += a2_6; Unsafe.Add(ref dw, 439) += a2_7; Unsafe.Add(ref dw, 440) += a2_8;
+            Unsafe.Add(ref dw, 654) += a3_6; Unsafe.Add(ref dw, 655) += a3_7; Unsafe.Add(ref dw, 656) += a3_8;
         }
 
     }

@@ -17,6 +17,7 @@
 //   Vector256: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (8 pixels); model efficiency 0.32
 //   Vector128: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (4 pixels); model efficiency 0.32
 //   scalar: 1 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the runtime's general pass (the transposed split does not cover this kernel, stride and dilation)
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -42,10 +43,11 @@ namespace Demo
     ///   Vector256: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (8 pixels); model efficiency 0.32
     ///   Vector128: 1 filter(s) x 4 row(s) x 1 vector(s) = 4 accumulators; for 1 filter(s) per group, rows of at most 1 vector(s) (4 pixels); model efficiency 0.32
     ///   scalar: 1 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the runtime's general pass (the transposed split does not cover this kernel, stride and dilation)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Depthwise : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Depthwise : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel height.</summary>
         public const int KernelH = 5;
@@ -91,6 +93,9 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _inputGradientBuffer;
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -131,6 +136,29 @@ namespace Demo
 
         void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
             => global::ConvGen.Generated.Demo_Depthwise_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Depthwise");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Depthwise", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.ReadOnlySpan<float> dz = outputGradient;
+            global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 4, 4, 4, 4);
+            global::ConvGen.Generated.Demo_Depthwise_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            if (inputGradient.IsEmpty)
+            {
+                return;
+            }
+
+            // No specialized input-gradient kernel for this geometry: the general pass makes it (and a weight gradient that is dropped).
+            global::System.Span<float> dropped = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);
+            global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, dropped, default);
+        }
     }
 }
 
@@ -2792,6 +2820,561 @@ namespace ConvGen.Generated
                 }
                 Unsafe.Add(ref y, ow) = acc0;
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Depthwise_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Depthwise_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 1 filter(s) x 2 chunks of up to 13 taps = 13 accumulators, over 4096 positions per pass
+        //   Vector256: 1 filter(s) x 3 chunks of up to 9 taps = 9 accumulators, over 4096 positions per pass
+        //   Vector128: 1 filter(s) x 3 chunks of up to 9 taps = 9 accumulators, over 4096 positions per pass
+        //   scalar: 1 filter(s) x 3 chunks of up to 9 taps = 9 accumulators, over 4096 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 5, KW = 5, SD = 1, SH = 1, SW = 1, DD = 1, DH = 2, DW = 2, Groups = 16;
+        private const int Taps = 25, PlaneTaps = 25; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int CinG = 1; // input channels per group
+        private const int CoutG = 1; // output channels (filters) per group
+        private const int WOc = 25; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            int OH = o.H; // output height
+            int OW = o.W; // output width
+            int PH = OH + 8; // rows per staged plane: OH + (KH-1)*DH/SH
+            int PW = OW + 8; // columns per staged row: OW + (KW-1)*DW/SW
+            nint Plane = PH * (nint)PW; // positions per staged plane
+            nint Image = PD * Plane; // positions per staged image
+            nint Reach = 0 * Plane + 8 * (nint)PW + 8; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 1; positions = 4096; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 1; positions = 4096; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 1; positions = 4096; }
+            else { tile = 1; positions = 4096; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 1 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 1 <= CoutG; oc += 1)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 4096); // the tile's staged gradient: blocks of 16 positions x 1 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to12_V512(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps13to24_V512(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (0,4), (1,0), (1,1), (1,2), (1,3), (1,4), (2,0), (2,1), (2,2) = 13 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to12_V512(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero, a0_3 = Vector512<float>.Zero, a0_4 = Vector512<float>.Zero, a0_5 = Vector512<float>.Zero, a0_6 = Vector512<float>.Zero, a0_7 = Vector512<float>.Zero, a0_8 = Vector512<float>.Zero, a0_9 = Vector512<float>.Zero, a0_10 = Vector512<float>.Zero, a0_11 = Vector512<float>.Zero, a0_12 = Vector512<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 4 * (nint)PW);
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 16)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 4)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 6)); // tap (0,3)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 8)); // tap (0,4)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j)); // tap (1,0)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 2)); // tap (1,1)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 4)); // tap (1,2)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 6)); // tap (1,3)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 8)); // tap (1,4)
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j)); // tap (2,0)
+                a0_10 = VectorFma.MultiplyAdd(a0_10, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 2)); // tap (2,1)
+                a0_11 = VectorFma.MultiplyAdd(a0_11, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 4)); // tap (2,2)
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d0, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5); Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8); Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11); Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (2,3), (2,4), (3,0), (3,1), (3,2), (3,3), (3,4), (4,0), (4,1), (4,2), (4,3), (4,4) = 12 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps13to24_V512(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_13 = Vector512<float>.Zero, a0_14 = Vector512<float>.Zero, a0_15 = Vector512<float>.Zero, a0_16 = Vector512<float>.Zero, a0_17 = Vector512<float>.Zero, a0_18 = Vector512<float>.Zero, a0_19 = Vector512<float>.Zero, a0_20 = Vector512<float>.Zero, a0_21 = Vector512<float>.Zero, a0_22 = Vector512<float>.Zero, a0_23 = Vector512<float>.Zero, a0_24 = Vector512<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 4 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            ref float x2 = ref Unsafe.Add(ref x, 8 * (nint)PW);
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 16)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 6)); // tap (2,3)
+                a0_13 = VectorFma.MultiplyAdd(a0_13, d0, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 8)); // tap (2,4)
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j)); // tap (3,0)
+                a0_15 = VectorFma.MultiplyAdd(a0_15, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 2)); // tap (3,1)
+                a0_16 = VectorFma.MultiplyAdd(a0_16, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 4)); // tap (3,2)
+                a0_17 = VectorFma.MultiplyAdd(a0_17, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 6)); // tap (3,3)
+                a0_18 = VectorFma.MultiplyAdd(a0_18, d0, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 8)); // tap (3,4)
+                a0_19 = VectorFma.MultiplyAdd(a0_19, d0, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j)); // tap (4,0)
+                a0_20 = VectorFma.MultiplyAdd(a0_20, d0, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 2)); // tap (4,1)
+                a0_21 = VectorFma.MultiplyAdd(a0_21, d0, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 4)); // tap (4,2)
+                a0_22 = VectorFma.MultiplyAdd(a0_22, d0, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 6)); // tap (4,3)
+                a0_23 = VectorFma.MultiplyAdd(a0_23, d0, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 8)); // tap (4,4)
+                a0_24 = VectorFma.MultiplyAdd(a0_24, d0, v);
+            }
+            Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13); Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15); Unsafe.Add(ref dw, 16) += GradientStaging.Sum(a0_16); Unsafe.Add(ref dw, 17) += GradientStaging.Sum(a0_17); Unsafe.Add(ref dw, 18) += GradientStaging.Sum(a0_18); Unsafe.Add(ref dw, 19) += GradientStaging.Sum(a0_19); Unsafe.Add(ref dw, 20) += GradientStaging.Sum(a0_20); Unsafe.Add(ref dw, 21) += GradientStaging.Sum(a0_21); Unsafe.Add(ref dw, 22) += GradientStaging.Sum(a0_22); Unsafe.Add(ref dw, 23) += GradientStaging.Sum(a0_23); Unsafe.Add(ref dw, 24) += GradientStaging.Sum(a0_24);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 1 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 1 <= CoutG; oc += 1)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 4096); // the tile's staged gradient: blocks of 16 positions x 1 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to8_V256(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps9to16_V256(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps17to24_V256(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (0,4), (1,0), (1,1), (1,2), (1,3) = 9 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to8_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero, a0_3 = Vector256<float>.Zero, a0_4 = Vector256<float>.Zero, a0_5 = Vector256<float>.Zero, a0_6 = Vector256<float>.Zero, a0_7 = Vector256<float>.Zero, a0_8 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                Vector256<float> d0 = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                Vector256<float> v;
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v);
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v);
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j + 4)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v);
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j + 6)); // tap (0,3)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v);
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j + 8)); // tap (0,4)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v);
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j)); // tap (1,0)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v);
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 2)); // tap (1,1)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v);
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 4)); // tap (1,2)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v);
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 6)); // tap (1,3)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5); Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (1,4), (2,0), (2,1), (2,2), (2,3), (2,4), (3,0), (3,1) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps9to16_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_9 = Vector256<float>.Zero, a0_10 = Vector256<float>.Zero, a0_11 = Vector256<float>.Zero, a0_12 = Vector256<float>.Zero, a0_13 = Vector256<float>.Zero, a0_14 = Vector256<float>.Zero, a0_15 = Vector256<float>.Zero, a0_16 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 4 * (nint)PW);
+            ref float x2 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                Vector256<float> d0 = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                Vector256<float> v;
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 8)); // tap (1,4)
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j)); // tap (2,0)
+                a0_10 = VectorFma.MultiplyAdd(a0_10, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 2)); // tap (2,1)
+                a0_11 = VectorFma.MultiplyAdd(a0_11, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 4)); // tap (2,2)
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 6)); // tap (2,3)
+                a0_13 = VectorFma.MultiplyAdd(a0_13, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 8)); // tap (2,4)
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d0, v);
+                v = Vector256.LoadUnsafe(ref x2, (nuint)(j)); // tap (3,0)
+                a0_15 = VectorFma.MultiplyAdd(a0_15, d0, v);
+                v = Vector256.LoadUnsafe(ref x2, (nuint)(j + 2)); // tap (3,1)
+                a0_16 = VectorFma.MultiplyAdd(a0_16, d0, v);
+            }
+            Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11); Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13); Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15); Unsafe.Add(ref dw, 16) += GradientStaging.Sum(a0_16);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (3,2), (3,3), (3,4), (4,0), (4,1), (4,2), (4,3), (4,4) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps17to24_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_17 = Vector256<float>.Zero, a0_18 = Vector256<float>.Zero, a0_19 = Vector256<float>.Zero, a0_20 = Vector256<float>.Zero, a0_21 = Vector256<float>.Zero, a0_22 = Vector256<float>.Zero, a0_23 = Vector256<float>.Zero, a0_24 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 8 * (nint)PW);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                Vector256<float> d0 = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                Vector256<float> v;
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 4)); // tap (3,2)
+                a0_17 = VectorFma.MultiplyAdd(a0_17, d0, v);
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 6)); // tap (3,3)
+                a0_18 = VectorFma.MultiplyAdd(a0_18, d0, v);
+                v = Vector256.LoadUnsafe(ref x0, (nuint)(j + 8)); // tap (3,4)
+                a0_19 = VectorFma.MultiplyAdd(a0_19, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j)); // tap (4,0)
+                a0_20 = VectorFma.MultiplyAdd(a0_20, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 2)); // tap (4,1)
+                a0_21 = VectorFma.MultiplyAdd(a0_21, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 4)); // tap (4,2)
+                a0_22 = VectorFma.MultiplyAdd(a0_22, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 6)); // tap (4,3)
+                a0_23 = VectorFma.MultiplyAdd(a0_23, d0, v);
+                v = Vector256.LoadUnsafe(ref x1, (nuint)(j + 8)); // tap (4,4)
+                a0_24 = VectorFma.MultiplyAdd(a0_24, d0, v);
+            }
+            Unsafe.Add(ref dw, 17) += GradientStaging.Sum(a0_17); Unsafe.Add(ref dw, 18) += GradientStaging.Sum(a0_18); Unsafe.Add(ref dw, 19) += GradientStaging.Sum(a0_19); Unsafe.Add(ref dw, 20) += GradientStaging.Sum(a0_20); Unsafe.Add(ref dw, 21) += GradientStaging.Sum(a0_21); Unsafe.Add(ref dw, 22) += GradientStaging.Sum(a0_22); Unsafe.Add(ref dw, 23) += GradientStaging.Sum(a0_23); Unsafe.Add(ref dw, 24) += GradientStaging.Sum(a0_24);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 1 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 1 <= CoutG; oc += 1)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 4096); // the tile's staged gradient: blocks of 16 positions x 1 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to8_V128(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps9to16_V128(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps17to24_V128(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (0,4), (1,0), (1,1), (1,2), (1,3) = 9 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to8_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero, a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero, a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero, a0_8 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                Vector128<float> d0 = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                Vector128<float> v;
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v);
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v);
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j + 4)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v);
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j + 6)); // tap (0,3)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v);
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j + 8)); // tap (0,4)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v);
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j)); // tap (1,0)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v);
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 2)); // tap (1,1)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v);
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 4)); // tap (1,2)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v);
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 6)); // tap (1,3)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5); Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (1,4), (2,0), (2,1), (2,2), (2,3), (2,4), (3,0), (3,1) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps9to16_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_9 = Vector128<float>.Zero, a0_10 = Vector128<float>.Zero, a0_11 = Vector128<float>.Zero, a0_12 = Vector128<float>.Zero, a0_13 = Vector128<float>.Zero, a0_14 = Vector128<float>.Zero, a0_15 = Vector128<float>.Zero, a0_16 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 4 * (nint)PW);
+            ref float x2 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                Vector128<float> d0 = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                Vector128<float> v;
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 8)); // tap (1,4)
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j)); // tap (2,0)
+                a0_10 = VectorFma.MultiplyAdd(a0_10, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 2)); // tap (2,1)
+                a0_11 = VectorFma.MultiplyAdd(a0_11, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 4)); // tap (2,2)
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 6)); // tap (2,3)
+                a0_13 = VectorFma.MultiplyAdd(a0_13, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 8)); // tap (2,4)
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d0, v);
+                v = Vector128.LoadUnsafe(ref x2, (nuint)(j)); // tap (3,0)
+                a0_15 = VectorFma.MultiplyAdd(a0_15, d0, v);
+                v = Vector128.LoadUnsafe(ref x2, (nuint)(j + 2)); // tap (3,1)
+                a0_16 = VectorFma.MultiplyAdd(a0_16, d0, v);
+            }
+            Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11); Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13); Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15); Unsafe.Add(ref dw, 16) += GradientStaging.Sum(a0_16);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (3,2), (3,3), (3,4), (4,0), (4,1), (4,2), (4,3), (4,4) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps17to24_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_17 = Vector128<float>.Zero, a0_18 = Vector128<float>.Zero, a0_19 = Vector128<float>.Zero, a0_20 = Vector128<float>.Zero, a0_21 = Vector128<float>.Zero, a0_22 = Vector128<float>.Zero, a0_23 = Vector128<float>.Zero, a0_24 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 8 * (nint)PW);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                Vector128<float> d0 = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                Vector128<float> v;
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 4)); // tap (3,2)
+                a0_17 = VectorFma.MultiplyAdd(a0_17, d0, v);
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 6)); // tap (3,3)
+                a0_18 = VectorFma.MultiplyAdd(a0_18, d0, v);
+                v = Vector128.LoadUnsafe(ref x0, (nuint)(j + 8)); // tap (3,4)
+                a0_19 = VectorFma.MultiplyAdd(a0_19, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j)); // tap (4,0)
+                a0_20 = VectorFma.MultiplyAdd(a0_20, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 2)); // tap (4,1)
+                a0_21 = VectorFma.MultiplyAdd(a0_21, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 4)); // tap (4,2)
+                a0_22 = VectorFma.MultiplyAdd(a0_22, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 6)); // tap (4,3)
+                a0_23 = VectorFma.MultiplyAdd(a0_23, d0, v);
+                v = Vector128.LoadUnsafe(ref x1, (nuint)(j + 8)); // tap (4,4)
+                a0_24 = VectorFma.MultiplyAdd(a0_24, d0, v);
+            }
+            Unsafe.Add(ref dw, 17) += GradientStaging.Sum(a0_17); Unsafe.Add(ref dw, 18) += GradientStaging.Sum(a0_18); Unsafe.Add(ref dw, 19) += GradientStaging.Sum(a0_19); Unsafe.Add(ref dw, 20) += GradientStaging.Sum(a0_20); Unsafe.Add(ref dw, 21) += GradientStaging.Sum(a0_21); Unsafe.Add(ref dw, 22) += GradientStaging.Sum(a0_22); Unsafe.Add(ref dw, 23) += GradientStaging.Sum(a0_23); Unsafe.Add(ref dw, 24) += GradientStaging.Sum(a0_24);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 1 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 1 <= CoutG; oc += 1)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 4096); // the tile's staged gradient: blocks of 16 positions x 1 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to8_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps9to16_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                    Tile1_Taps17to24_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (0,4), (1,0), (1,1), (1,2), (1,3) = 9 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to8_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f, a0_3 = 0f, a0_4 = 0f, a0_5 = 0f, a0_6 = 0f, a0_7 = 0f, a0_8 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                float d0 = Unsafe.Add(ref y, yj);
+                float v;
+                v = Unsafe.Add(ref x, j); // tap (0,0)
+                a0_0 += d0 * v;
+                v = Unsafe.Add(ref x, j + 2); // tap (0,1)
+                a0_1 += d0 * v;
+                v = Unsafe.Add(ref x, j + 4); // tap (0,2)
+                a0_2 += d0 * v;
+                v = Unsafe.Add(ref x, j + 6); // tap (0,3)
+                a0_3 += d0 * v;
+                v = Unsafe.Add(ref x, j + 8); // tap (0,4)
+                a0_4 += d0 * v;
+                v = Unsafe.Add(ref x0, j); // tap (1,0)
+                a0_5 += d0 * v;
+                v = Unsafe.Add(ref x0, j + 2); // tap (1,1)
+                a0_6 += d0 * v;
+                v = Unsafe.Add(ref x0, j + 4); // tap (1,2)
+                a0_7 += d0 * v;
+                v = Unsafe.Add(ref x0, j + 6); // tap (1,3)
+                a0_8 += d0 * v;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2; Unsafe.Add(ref dw, 3) += a0_3; Unsafe.Add(ref dw, 4) += a0_4; Unsafe.Add(ref dw, 5) += a0_5; Unsafe.Add(ref dw, 6) += a0_6; Unsafe.Add(ref dw, 7) += a0_7; Unsafe.Add(ref dw, 8) += a0_8;
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (1,4), (2,0), (2,1), (2,2), (2,3), (2,4), (3,0), (3,1) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps9to16_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            float a0_9 = 0f, a0_10 = 0f, a0_11 = 0f, a0_12 = 0f, a0_13 = 0f, a0_14 = 0f, a0_15 = 0f, a0_16 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 4 * (nint)PW);
+            ref float x2 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                float d0 = Unsafe.Add(ref y, yj);
+                float v;
+                v = Unsafe.Add(ref x0, j + 8); // tap (1,4)
+                a0_9 += d0 * v;
+                v = Unsafe.Add(ref x1, j); // tap (2,0)
+                a0_10 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 2); // tap (2,1)
+                a0_11 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 4); // tap (2,2)
+                a0_12 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 6); // tap (2,3)
+                a0_13 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 8); // tap (2,4)
+                a0_14 += d0 * v;
+                v = Unsafe.Add(ref x2, j); // tap (3,0)
+                a0_15 += d0 * v;
+                v = Unsafe.Add(ref x2, j + 2); // tap (3,1)
+                a0_16 += d0 * v;
+            }
+            Unsafe.Add(ref dw, 9) += a0_9; Unsafe.Add(ref dw, 10) += a0_10; Unsafe.Add(ref dw, 11) += a0_11; Unsafe.Add(ref dw, 12) += a0_12; Unsafe.Add(ref dw, 13) += a0_13; Unsafe.Add(ref dw, 14) += a0_14; Unsafe.Add(ref dw, 15) += a0_15; Unsafe.Add(ref dw, 16) += a0_16;
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (3,2), (3,3), (3,4), (4,0), (4,1), (4,2), (4,3), (4,4) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps17to24_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            float a0_17 = 0f, a0_18 = 0f, a0_19 = 0f, a0_20 = 0f, a0_21 = 0f, a0_22 = 0f, a0_23 = 0f, a0_24 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, 6 * (nint)PW);
+            ref float x1 = ref Unsafe.Add(ref x, 8 * (nint)PW);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 16 + (j & 15); // position j of the tile's first filter
+                float d0 = Unsafe.Add(ref y, yj);
+                float v;
+                v = Unsafe.Add(ref x0, j + 4); // tap (3,2)
+                a0_17 += d0 * v;
+                v = Unsafe.Add(ref x0, j + 6); // tap (3,3)
+                a0_18 += d0 * v;
+                v = Unsafe.Add(ref x0, j + 8); // tap (3,4)
+                a0_19 += d0 * v;
+                v = Unsafe.Add(ref x1, j); // tap (4,0)
+                a0_20 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 2); // tap (4,1)
+                a0_21 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 4); // tap (4,2)
+                a0_22 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 6); // tap (4,3)
+                a0_23 += d0 * v;
+                v = Unsafe.Add(ref x1, j + 8); // tap (4,4)
+                a0_24 += d0 * v;
+            }
+            Unsafe.Add(ref dw, 17) += a0_17; Unsafe.Add(ref dw, 18) += a0_18; Unsafe.Add(ref dw, 19) += a0_19; Unsafe.Add(ref dw, 20) += a0_20; Unsafe.Add(ref dw, 21) += a0_21; Unsafe.Add(ref dw, 22) += a0_22; Unsafe.Add(ref dw, 23) += a0_23; Unsafe.Add(ref dw, 24) += a0_24;
         }
 
     }

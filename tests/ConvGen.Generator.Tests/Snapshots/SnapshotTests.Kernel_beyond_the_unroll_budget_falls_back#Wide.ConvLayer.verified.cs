@@ -10,6 +10,7 @@
 // Kernel    general runtime kernel, because its 9x9 kernel has 81 taps per input channel, above the unroll budget of 64
 // Input     checked and staged by the general kernel
 // Dispatch  at run time inside the general kernel
+// Backward  general: the runtime's backward pass for any geometry (no specialized forward kernel or transpose)
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -26,11 +27,12 @@
 /// Kernel    general runtime kernel, because its 9x9 kernel has 81 taps per input channel, above the unroll budget of 64
 /// Input     checked and staged by the general kernel
 /// Dispatch  at run time inside the general kernel
+/// Backward  general: the runtime's backward pass for any geometry (no specialized forward kernel or transpose)
 /// </code>
 /// <para>Specialized kernel not generated because its 9x9 kernel has 81 taps per input channel, above the unroll budget of 64.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-partial class Wide : global::ConvGen.IConvLayer
+partial class Wide : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
 {
     /// <summary>Kernel height.</summary>
     public const int KernelH = 9;
@@ -76,6 +78,7 @@ partial class Wide : global::ConvGen.IConvLayer
     {
     }
 
+    private global::ConvGen.Training.Parameter[]? _parameters;
     /// <inheritdoc/>
     public int InChannels => InputChannels;
     /// <inheritdoc/>
@@ -101,4 +104,18 @@ partial class Wide : global::ConvGen.IConvLayer
     /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs the general kernel on the calling thread.
     /// </summary>
     public int Threads { get; set; }
+
+    /// <inheritdoc/>
+    public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+    /// <inheritdoc/>
+    /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+    public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+    {
+        global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Wide");
+        global::ConvGen.Internal.NetworkGuard.CheckGradients("Wide", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+        global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+        global::System.ReadOnlySpan<float> dz = outputGradient;
+        global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, parameters[0].Gradient, parameters[1].Gradient);
+    }
 }

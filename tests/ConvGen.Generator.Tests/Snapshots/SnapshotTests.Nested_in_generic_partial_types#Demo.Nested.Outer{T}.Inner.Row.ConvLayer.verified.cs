@@ -17,6 +17,7 @@
 //   Vector256: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (16 pixels); model efficiency 0.35
 //   Vector128: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (8 pixels); model efficiency 0.35
 //   scalar: 2 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -46,10 +47,11 @@ namespace Demo.Nested
             ///   Vector256: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (16 pixels); model efficiency 0.35
             ///   Vector128: 2 filter(s) x 4 row(s) x 1 vector(s) = 8 accumulators; for 2 filter(s) per group, rows of at most 2 vector(s) (8 pixels); model efficiency 0.35
             ///   scalar: 2 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+            /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
             /// </code>
             /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-            partial class Row : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+            partial class Row : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
             {
                 /// <summary>Kernel height.</summary>
                 public const int KernelH = 1;
@@ -95,6 +97,11 @@ namespace Demo.Nested
                 {
                 }
 
+                private global::ConvGen.Training.Parameter[]? _parameters;
+                // The backward pass's own buffers, grown to the largest batch and reused.
+                private float[]? _inputGradientBuffer, _phaseGradientBuffer;
+                // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
+                private readonly float[] _inputGradientPhase0 = new float[12];
                 /// <inheritdoc/>
                 public int InChannels => InputChannels;
                 /// <inheritdoc/>
@@ -135,6 +142,59 @@ namespace Demo.Nested
 
                 void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
                     => global::ConvGen.Generated.Demo_Nested_Outer_T__Inner_Row_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
+
+                /// <inheritdoc/>
+                public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+                /// <inheritdoc/>
+                /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+                public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+                {
+                    global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Row");
+                    global::ConvGen.Internal.NetworkGuard.CheckGradients("Row", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+                    global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+                    global::System.ReadOnlySpan<float> dz = outputGradient;
+                    global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+                    global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 0, 0, 1, 1);
+                    global::ConvGen.Generated.Demo_Nested_Outer_T__Inner_Row_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+                    if (inputGradient.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    ArrangeInputGradientWeights();
+                    global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
+                    // The transposed pass yields the gradient of the zero-padded input; FoldPadded crops the border.
+                    global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);
+                    int planes = outputShape.N * InputChannels;
+                    // Phase 0: input rows 0 + 1t, columns 0 + 1t, from 3 tap(s).
+                    if (outputShape.D > 0 && outputShape.H > 0 && outputShape.W + 2 > 0)
+                    {
+                        global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, outputShape.H, outputShape.W + 2);
+                        global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                        global::ConvGen.Generated.Demo_Nested_Outer_T__Inner_Row_InputGradient_Phase0_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase0, global::System.Array.Empty<float>(), 0, 1);
+                        global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 0, 1, 1, 1);
+                    }
+                    global::ConvGen.Internal.ConvBackwardSupport.FoldPadded(paddedGradient, inputShape, pads, global::ConvGen.PaddingMode.Zeros, inputGradient);
+                }
+
+                /// <summary>Copies each input-gradient phase's taps out of the OIHW weights (read as a transposed layer's [in, out/Groups, Kh, Kw]), flipped.</summary>
+                private void ArrangeInputGradientWeights()
+                {
+                    int cinG = OutputChannels / 1, coutG = InputChannels / 1;
+                    for (int ci = 0; ci < OutputChannels; ci++)
+                    {
+                        int group = ci / cinG, icg = ci % cinG;
+                        for (int j = 0; j < coutG; j++)
+                        {
+                            int source = (ci * coutG + j) * 3;
+                            int filter = (group * coutG + j) * cinG + icg;
+                            _inputGradientPhase0[filter * 3 + 0] = _weights[source + 2];
+                            _inputGradientPhase0[filter * 3 + 1] = _weights[source + 1];
+                            _inputGradientPhase0[filter * 3 + 2] = _weights[source + 0];
+                        }
+                    }
+                }
             }
         }
     }
@@ -1044,6 +1104,1175 @@ namespace ConvGen.Generated
                 Unsafe.Add(ref y, ow) = acc0;
                 Unsafe.Add(ref y, ow + OutPlane) = acc1;
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Row</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Nested_Outer_T__Inner_Row_InputGradient_Phase0_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 1, KW = 3, SH = 1, SW = 1, PH = 0, PW = 2, Groups = 1;
+        private const int Cin = 2, Cout = 2;
+        private const int CoutG = 2; // output channels (filters) per group
+        private const int CinG = 2; // input channels per group
+        private const int WOc = 6; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int H = s.H;
+            int W = s.W;
+            int OW = o.W; // output width
+            int OH = o.H; // output height
+            nint PhaseLen = global::ConvGen.Internal.PlaneStaging.PhaseLength(s.W, 2, 1); // floats per column phase of a staged row: ceil((W + 2*2) / 1)
+            nint RowStride = (1 * PhaseLen + 15) / 16 * 16; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+            nint PlaneStride = (s.H + 0) * RowStride; // floats per staged plane: (H + 2*0) rows
+            nint OutPlane = o.H * (nint)o.W; // floats per output plane
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW > 48) { path = 0; tile = 2; }
+            else if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 10; tile = 2; } // rows of at most 3 vector(s): one-vector tiles waste less
+            else if (Vector256.IsHardwareAccelerated && OW > 16) { path = 1; tile = 2; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 11; tile = 2; } // rows of at most 2 vector(s): one-vector tiles waste less
+            else if (Vector128.IsHardwareAccelerated && OW > 8) { path = 2; tile = 2; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 12; tile = 2; } // rows of at most 2 vector(s): one-vector tiles waste less
+            else { path = 3; tile = 2; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 10: Group_V512_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 11: Group_V256_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    case 12: Group_V128_Narrow(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 2 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(2, (int)(8192 / ((long)CinG * 1 * RowStride)) / 2 * 2);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R2V6_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 2 output row(s) x 6 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R2V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 2)
+            {
+                F2R1V6_V512(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 2)
+            {
+                nint row = Math.Min(oh, row1 - 2); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 96)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_1_2 = bias0; Vector512<float> a0_1_3 = bias0; Vector512<float> a0_1_4 = bias0; Vector512<float> a0_1_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1; Vector512<float> a1_1_2 = bias1; Vector512<float> a1_1_3 = bias1; Vector512<float> a1_1_4 = bias1; Vector512<float> a1_1_5 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 1)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 1)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + RowStride)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + RowStride)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + RowStride)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + RowStride)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k); a1_1_2 = VectorFma.MultiplyAdd(a1_1_2, x2, k); a1_1_3 = VectorFma.MultiplyAdd(a1_1_3, x3, k); a1_1_4 = VectorFma.MultiplyAdd(a1_1_4, x4, k); a1_1_5 = VectorFma.MultiplyAdd(a1_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 1))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 1))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 1))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 1))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k); a1_1_2 = VectorFma.MultiplyAdd(a1_1_2, x2, k); a1_1_3 = VectorFma.MultiplyAdd(a1_1_3, x3, k); a1_1_4 = VectorFma.MultiplyAdd(a1_1_4, x4, k); a1_1_5 = VectorFma.MultiplyAdd(a1_1_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2))); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + (RowStride + 2))); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + (RowStride + 2))); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + (RowStride + 2))); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + (RowStride + 2))); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + (RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k); a0_1_2 = VectorFma.MultiplyAdd(a0_1_2, x2, k); a0_1_3 = VectorFma.MultiplyAdd(a0_1_3, x3, k); a0_1_4 = VectorFma.MultiplyAdd(a0_1_4, x4, k); a0_1_5 = VectorFma.MultiplyAdd(a0_1_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k); a1_1_2 = VectorFma.MultiplyAdd(a1_1_2, x2, k); a1_1_3 = VectorFma.MultiplyAdd(a1_1_3, x3, k); a1_1_4 = VectorFma.MultiplyAdd(a1_1_4, x4, k); a1_1_5 = VectorFma.MultiplyAdd(a1_1_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OW)); a0_1_2.StoreUnsafe(ref yr, (nuint)(c2 + OW)); a0_1_3.StoreUnsafe(ref yr, (nuint)(c3 + OW)); a0_1_4.StoreUnsafe(ref yr, (nuint)(c4 + OW)); a0_1_5.StoreUnsafe(ref yr, (nuint)(c5 + OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane + OW)); a1_1_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane + OW)); a1_1_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane + OW)); a1_1_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane + OW)); a1_1_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane + OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 6 vector(s) of 16 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V6_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 96)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16); nint c2 = Math.Min(ow + 32, col1 - 16); nint c3 = Math.Min(ow + 48, col1 - 16); nint c4 = Math.Min(ow + 64, col1 - 16); nint c5 = Math.Min(ow + 80, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_0_2 = bias0; Vector512<float> a0_0_3 = bias0; Vector512<float> a0_0_4 = bias0; Vector512<float> a0_0_5 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_0_2 = bias1; Vector512<float> a1_0_3 = bias1; Vector512<float> a1_0_4 = bias1; Vector512<float> a1_0_5 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> x2; Vector512<float> x3; Vector512<float> x4; Vector512<float> x5; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 1)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 1)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector512.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector512.LoadUnsafe(ref xc, (nuint)(c3 + 2)); x4 = Vector512.LoadUnsafe(ref xc, (nuint)(c4 + 2)); x5 = Vector512.LoadUnsafe(ref xc, (nuint)(c5 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k); a0_0_4 = VectorFma.MultiplyAdd(a0_0_4, x4, k); a0_0_5 = VectorFma.MultiplyAdd(a0_0_5, x5, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k); a1_0_4 = VectorFma.MultiplyAdd(a1_0_4, x4, k); a1_0_5 = VectorFma.MultiplyAdd(a1_0_5, x5, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3)); a0_0_4.StoreUnsafe(ref yr, (nuint)(c4)); a0_0_5.StoreUnsafe(ref yr, (nuint)(c5));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane)); a1_0_4.StoreUnsafe(ref yr, (nuint)(c4 + OutPlane)); a1_0_5.StoreUnsafe(ref yr, (nuint)(c5 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 2 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R1V4_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 4 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V4_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 32)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8); nint c2 = Math.Min(ow + 16, col1 - 8); nint c3 = Math.Min(ow + 24, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_0_2 = bias0; Vector256<float> a0_0_3 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1; Vector256<float> a1_0_2 = bias1; Vector256<float> a1_0_3 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> x2; Vector256<float> x3; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector256.LoadUnsafe(ref xc, (nuint)(c3));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector256.LoadUnsafe(ref xc, (nuint)(c3 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector256.LoadUnsafe(ref xc, (nuint)(c3 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 2 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R1V4_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 4 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V4_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4); nint c2 = Math.Min(ow + 8, col1 - 4); nint c3 = Math.Min(ow + 12, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0; Vector128<float> a0_0_2 = bias0; Vector128<float> a0_0_3 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1; Vector128<float> a1_0_2 = bias1; Vector128<float> a1_0_3 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> x2; Vector128<float> x3; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector128.LoadUnsafe(ref xc, (nuint)(c2)); x3 = Vector128.LoadUnsafe(ref xc, (nuint)(c3));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector128.LoadUnsafe(ref xc, (nuint)(c2 + 1)); x3 = Vector128.LoadUnsafe(ref xc, (nuint)(c3 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector128.LoadUnsafe(ref xc, (nuint)(c2 + 2)); x3 = Vector128.LoadUnsafe(ref xc, (nuint)(c3 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k); a0_0_3 = VectorFma.MultiplyAdd(a0_0_3, x3, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k); a1_0_3 = VectorFma.MultiplyAdd(a1_0_3, x3, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2)); a0_0_3.StoreUnsafe(ref yr, (nuint)(c3));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + OutPlane)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + OutPlane)); a1_0_3.StoreUnsafe(ref yr, (nuint)(c3 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 2 filter(s).</summary>
+        private static void Group_V512_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R4V1_V512_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R4V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F2R1V1_V512_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_3_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_2_0 = bias1; Vector512<float> a1_3_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r2/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r3/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a1_3_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V1_V512_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 2 filter(s).</summary>
+        private static void Group_V256_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R4V1_V256_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R4V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F2R1V1_V256_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_1_0 = bias0; Vector256<float> a0_2_0 = bias0; Vector256<float> a0_3_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_1_0 = bias1; Vector256<float> a1_2_0 = bias1; Vector256<float> a1_3_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r2/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r3/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a1_3_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V1_V256_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 2 filter(s).</summary>
+        private static void Group_V128_Narrow(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(4, (int)(8192 / ((long)CinG * 1 * RowStride)) / 4 * 4);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R4V1_V128_Narrow(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 4 output row(s) x 1 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R4V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            if (OH < 4)
+            {
+                F2R1V1_V128_Narrow(ref x, ref w, ref y, ref b, row0, row1, col0, col1, OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                return;
+            }
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 4)
+            {
+                nint row = Math.Min(oh, row1 - 4); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_1_0 = bias0; Vector128<float> a0_2_0 = bias0; Vector128<float> a0_3_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_1_0 = bias1; Vector128<float> a1_2_0 = bias1; Vector128<float> a1_3_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r1/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k);
+                        // Input row +2, read by output row/kernel row r2/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (2 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k);
+                        // Input row +3, read by output row/kernel row r3/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3 * RowStride));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 1)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + (3 * RowStride + 2)));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_3_0 = VectorFma.MultiplyAdd(a0_3_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_3_0 = VectorFma.MultiplyAdd(a1_3_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OW));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 2 * OW));
+                    a0_3_0.StoreUnsafe(ref yr, (nuint)(c0 + 3 * OW));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + OW));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 2 * OW));
+                    a1_3_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane + 3 * OW));
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 4 pixels at a time (2 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V1_V128_Narrow(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 4)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0;
+                    Vector128<float> a1_0_0 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 3);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + OutPlane));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            for (; oc + 2 <= end; oc += 2)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile2_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc), OW, OH, PhaseLen, RowStride, PlaneStride, OutPlane);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile2_Scalar(ref float x, ref float w, ref float y, ref float b, int OW, int OH, nint PhaseLen, nint RowStride, nint PlaneStride, nint OutPlane)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = 0f; float acc1 = 0f;
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 6);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 7);
+                    v = Unsafe.Add(ref xc, 2);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 8);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 3);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + OutPlane) = acc1;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Nested_Outer_T__Inner_Row_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Nested_Outer_T__Inner_Row_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 2 filter(s) x 3 tap(s) = 6 accumulators, over 3072 positions per pass
+        //   Vector256: 2 filter(s) x 3 tap(s) = 6 accumulators, over 3072 positions per pass
+        //   Vector128: 2 filter(s) x 3 tap(s) = 6 accumulators, over 3072 positions per pass
+        //   scalar: 2 filter(s) x 3 tap(s) = 6 accumulators, over 3072 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 1, KW = 3, SD = 1, SH = 1, SW = 1, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 3, PlaneTaps = 3; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int CinG = 2; // input channels per group
+        private const int CoutG = 2; // output channels (filters) per group
+        private const int WOc = 6; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            int OH = o.H; // output height
+            int OW = o.W; // output width
+            int PH = OH; // rows per staged plane: OH + (KH-1)*DH/SH
+            int PW = OW + 2; // columns per staged row: OW + (KW-1)*DW/SW
+            nint Plane = PH * (nint)PW; // positions per staged plane
+            nint Image = PD * Plane; // positions per staged image
+            nint Reach = 0 * Plane + 0 * (nint)PW + 2; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 2; positions = 3072; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 2; positions = 3072; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 2; positions = 3072; }
+            else { tile = 2; positions = 3072; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 2 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 2 <= CoutG; oc += 2)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 3072); // the tile's staged gradient: blocks of 16 positions x 2 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile2_Taps0to2_V512(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 6 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile2_Taps0to2_V512(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero, a1_2 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 32)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a1_2);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 2 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 2 <= CoutG; oc += 2)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 3072); // the tile's staged gradient: blocks of 16 positions x 2 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile2_Taps0to2_V256(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 6 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile2_Taps0to2_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 32 + (j & 15); // position j of the tile's first filter
+                Vector256<float> d0 = Vector256.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                Vector256<float> v;
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v);
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v);
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a1_2);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 2 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 2 <= CoutG; oc += 2)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 3072); // the tile's staged gradient: blocks of 16 positions x 2 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile2_Taps0to2_V128(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 6 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile2_Taps0to2_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero, a1_1 = Vector128<float>.Zero, a1_2 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 32 + (j & 15); // position j of the tile's first filter
+                Vector128<float> d0 = Vector128.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                Vector128<float> v;
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v);
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v);
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a1_2);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 2 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 2 <= CoutG; oc += 2)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 3072); // the tile's staged gradient: blocks of 16 positions x 2 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile2_Taps0to2_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 6 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile2_Taps0to2_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f;
+            float a1_0 = 0f, a1_1 = 0f, a1_2 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 32 + (j & 15); // position j of the tile's first filter
+                float d0 = Unsafe.Add(ref y, yj), d1 = Unsafe.Add(ref y, yj + 16);
+                float v;
+                v = Unsafe.Add(ref x, j); // tap (0,0)
+                a0_0 += d0 * v; a1_0 += d1 * v;
+                v = Unsafe.Add(ref x, j + 1); // tap (0,1)
+                a0_1 += d0 * v; a1_1 += d1 * v;
+                v = Unsafe.Add(ref x, j + 2); // tap (0,2)
+                a0_2 += d0 * v; a1_2 += d1 * v;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2;
+            Unsafe.Add(ref dw, 6) += a1_0; Unsafe.Add(ref dw, 7) += a1_1; Unsafe.Add(ref dw, 8) += a1_2;
         }
 
     }

@@ -14,6 +14,7 @@
 //   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
 //   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
 //   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the runtime's general pass (the transposed split does not cover channels from the constructor)
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -36,10 +37,11 @@ namespace Demo
     ///   Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
     ///   Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for filters known at run time, any width, OH = 1; model efficiency 0.82
     ///   scalar: 4 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the runtime's general pass (the transposed split does not cover channels from the constructor)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Mix : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Mix : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel height.</summary>
         public const int KernelH = 1;
@@ -85,6 +87,9 @@ namespace Demo
         /// <summary>Weights plus biases.</summary>
         public long ParameterCount => _geometry.ParameterCount;
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _inputGradientBuffer;
         /// <inheritdoc/>
         public int InChannels => _geometry.InChannels;
         /// <inheritdoc/>
@@ -125,6 +130,30 @@ namespace Demo
 
         void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
             => global::ConvGen.Generated.Demo_Mix_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(_geometry, input.Length, inputShape, output.Length, "Mix");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Mix", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.ReadOnlySpan<float> dz = outputGradient;
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 0, 0, 0, 0);
+            global::ConvGen.Generated.Demo_Mix_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            if (inputGradient.IsEmpty)
+            {
+                return;
+            }
+
+            // No specialized input-gradient kernel for this geometry: the general pass makes it (and a weight gradient that is dropped).
+            global::System.Span<float> dropped = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);
+            global::ConvGen.Internal.GeneralConvBackward.Backward(_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, dropped, default);
+        }
     }
 }
 
@@ -605,6 +634,397 @@ namespace ConvGen.Generated
                 }
                 Unsafe.Add(ref y, ow) = acc0;
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Mix_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Mix_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 4 filter(s) x 1 tap(s) = 4 accumulators, over 1536 positions per pass
+        //   Vector256: 4 filter(s) x 1 tap(s) = 4 accumulators, over 1536 positions per pass
+        //   Vector128: 4 filter(s) x 1 tap(s) = 4 accumulators, over 1536 positions per pass
+        //   scalar: 4 filter(s) x 1 tap(s) = 4 accumulators, over 1536 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 1, KW = 1, SD = 1, SH = 1, SW = 1, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 1, PlaneTaps = 1; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            int OH = o.H; // output height
+            int OW = o.W; // output width
+            int PH = OH; // rows per staged plane: OH + (KH-1)*DH/SH
+            int PW = OW; // columns per staged row: OW + (KW-1)*DW/SW
+            nint Plane = PH * (nint)PW; // positions per staged plane
+            nint Image = PD * Plane; // positions per staged image
+            nint Reach = 0 * Plane + 0 * (nint)PW + 0; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+            int CinG = s.C / 1; // input channels per group
+            int CoutG = o.C / 1; // output channels (filters) per group
+            int WOc = CinG * 1; // weights per filter: CinG * Taps
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else { tile = 4; positions = 1536; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 4 filter(s), then single filters; per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to0_V512(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                }
+            }
+            nint yBlock = (CoutG - oc) * (nint)16; // the last staged tile holds the filters after the full tiles
+            for (int f = 0; oc < CoutG; oc++, f++) // those filters one at a time
+            {
+                ref float yt = ref Unsafe.Add(ref y, (oc - f) * 1536 + f * 16);
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to0_V512(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel, yBlock);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0) = 4 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to0_V512(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero;
+            Vector512<float> a2_0 = Vector512<float>.Zero;
+            Vector512<float> a3_0 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> v0 = Vector512.LoadUnsafe(ref x, (nuint)(j));
+                Vector512<float> d;
+                d = Vector512.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0);
+                d = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0);
+                d = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0);
+                d = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0);
+            Unsafe.Add(ref dw, WOc) += GradientStaging.Sum(a1_0);
+            Unsafe.Add(ref dw, 2 * WOc) += GradientStaging.Sum(a2_0);
+            Unsafe.Add(ref dw, 3 * WOc) += GradientStaging.Sum(a3_0);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0) = 1 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to0_V512(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel, nint yBlock)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += yBlock)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 4 filter(s), then single filters; per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to0_V256(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                }
+            }
+            nint yBlock = (CoutG - oc) * (nint)16; // the last staged tile holds the filters after the full tiles
+            for (int f = 0; oc < CoutG; oc++, f++) // those filters one at a time
+            {
+                ref float yt = ref Unsafe.Add(ref y, (oc - f) * 1536 + f * 16);
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to0_V256(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel, yBlock);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0) = 4 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to0_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero;
+            Vector256<float> a2_0 = Vector256<float>.Zero;
+            Vector256<float> a3_0 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)(j));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0);
+            Unsafe.Add(ref dw, WOc) += GradientStaging.Sum(a1_0);
+            Unsafe.Add(ref dw, 2 * WOc) += GradientStaging.Sum(a2_0);
+            Unsafe.Add(ref dw, 3 * WOc) += GradientStaging.Sum(a3_0);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0) = 1 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to0_V256(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel, nint yBlock)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * yBlock + (j & 15); // position j of the tile's first filter
+                Vector256<float> d0 = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                Vector256<float> v;
+                v = Vector256.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 4 filter(s), then single filters; per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to0_V128(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                }
+            }
+            nint yBlock = (CoutG - oc) * (nint)16; // the last staged tile holds the filters after the full tiles
+            for (int f = 0; oc < CoutG; oc++, f++) // those filters one at a time
+            {
+                ref float yt = ref Unsafe.Add(ref y, (oc - f) * 1536 + f * 16);
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to0_V128(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel, yBlock);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0) = 4 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to0_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero;
+            Vector128<float> a2_0 = Vector128<float>.Zero;
+            Vector128<float> a3_0 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)(j));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0);
+            Unsafe.Add(ref dw, WOc) += GradientStaging.Sum(a1_0);
+            Unsafe.Add(ref dw, 2 * WOc) += GradientStaging.Sum(a2_0);
+            Unsafe.Add(ref dw, 3 * WOc) += GradientStaging.Sum(a3_0);
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0) = 1 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to0_V128(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel, nint yBlock)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * yBlock + (j & 15); // position j of the tile's first filter
+                Vector128<float> d0 = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                Vector128<float> v;
+                v = Vector128.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 4 filter(s), then single filters; per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to0_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel);
+                }
+            }
+            nint yBlock = (CoutG - oc) * (nint)16; // the last staged tile holds the filters after the full tiles
+            for (int f = 0; oc < CoutG; oc++, f++) // those filters one at a time
+            {
+                ref float yt = ref Unsafe.Add(ref y, (oc - f) * 1536 + f * 16);
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile1_Taps0to0_Scalar(ref yt, ref xc, ref wc, count, PW, Plane, CinG, CoutG, WOc, PhaseStride, XChannel, yBlock);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0) = 4 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to0_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f;
+            float a1_0 = 0f;
+            float a2_0 = 0f;
+            float a3_0 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v0 = Unsafe.Add(ref x, j);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_0 += d * v0;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_0 += d * v0;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_0 += d * v0;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_0 += d * v0;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0;
+            Unsafe.Add(ref dw, WOc) += a1_0;
+            Unsafe.Add(ref dw, 2 * WOc) += a2_0;
+            Unsafe.Add(ref dw, 3 * WOc) += a3_0;
+        }
+
+        /// <summary>1 filter(s) x taps (kh,kw) (0,0) = 1 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile1_Taps0to0_Scalar(ref float y, ref float x, ref float dw, nint count, int PW, nint Plane, int CinG, int CoutG, int WOc, nint PhaseStride, nint XChannel, nint yBlock)
+        {
+            float a0_0 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * yBlock + (j & 15); // position j of the tile's first filter
+                float d0 = Unsafe.Add(ref y, yj);
+                float v;
+                v = Unsafe.Add(ref x, j); // tap (0,0)
+                a0_0 += d0 * v;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0;
         }
 
     }

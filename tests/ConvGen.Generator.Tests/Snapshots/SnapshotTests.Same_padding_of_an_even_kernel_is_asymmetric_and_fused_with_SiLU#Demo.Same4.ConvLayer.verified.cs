@@ -14,6 +14,7 @@
 //   Vector256: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 16 = 2 vector(s) of 8, OH = 16; model efficiency 0.69
 //   Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 16 = 4 vector(s) of 4, OH = 16; model efficiency 0.69
 //   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -36,10 +37,11 @@ namespace Demo
     ///   Vector256: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 16 = 2 vector(s) of 8, OH = 16; model efficiency 0.69
     ///   Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 16 = 4 vector(s) of 4, OH = 16; model efficiency 0.69
     ///   scalar: 8 filter(s) x 1 pixel, for rows narrower than every vector or no SIMD
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Same4 : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Same4 : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel size (height).</summary>
         public const int KernelH = 4;
@@ -95,6 +97,11 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _preActivationGradient, _backwardConverted, _inputGradientBuffer, _phaseGradientBuffer;
+        // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
+        private readonly float[] _inputGradientPhase0 = new float[512];
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -135,6 +142,76 @@ namespace Demo
 
         void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
             => global::ConvGen.Generated.Demo_Same4_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _bias, part, parts);
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Same4");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Same4", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);
+            // SiLU is not invertible: its derivative needs the pre-activation, computed again.
+            global::ConvGen.Internal.ConvBackwardSupport.PreActivation(s_geometry, input, inputShape, _weights, _bias, preActivationGradient, outputShape, ref _backwardConverted);
+            global::ConvGen.Internal.ActivationGradient.FromPreActivation(global::ConvGen.Activation.SiLU, 0.01f, preActivationGradient, outputGradient, preActivationGradient);
+            global::System.ReadOnlySpan<float> dz = preActivationGradient;
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 1, 2, 1, 2);
+            global::ConvGen.Generated.Demo_Same4_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            if (inputGradient.IsEmpty)
+            {
+                return;
+            }
+
+            ArrangeInputGradientWeights();
+            global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
+            // The transposed pass yields the gradient of the zero-padded input; FoldPadded crops the border.
+            global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);
+            int planes = outputShape.N * InputChannels;
+            // Phase 0: input rows 0 + 1t, columns 0 + 1t, from 16 tap(s).
+            if (outputShape.D > 0 && 19 > 0 && 19 > 0)
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, 19, 19);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::ConvGen.Generated.Demo_Same4_InputGradient_Phase0_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase0, global::System.Array.Empty<float>(), 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 0, 1, 1, 1);
+            }
+            global::ConvGen.Internal.ConvBackwardSupport.FoldPadded(paddedGradient, inputShape, pads, global::ConvGen.PaddingMode.Zeros, inputGradient);
+        }
+
+        /// <summary>Copies each input-gradient phase's taps out of the OIHW weights (read as a transposed layer's [in, out/Groups, Kh, Kw]), flipped.</summary>
+        private void ArrangeInputGradientWeights()
+        {
+            int cinG = OutputChannels / 1, coutG = InputChannels / 1;
+            for (int ci = 0; ci < OutputChannels; ci++)
+            {
+                int group = ci / cinG, icg = ci % cinG;
+                for (int j = 0; j < coutG; j++)
+                {
+                    int source = (ci * coutG + j) * 16;
+                    int filter = (group * coutG + j) * cinG + icg;
+                    _inputGradientPhase0[filter * 16 + 0] = _weights[source + 15];
+                    _inputGradientPhase0[filter * 16 + 1] = _weights[source + 14];
+                    _inputGradientPhase0[filter * 16 + 2] = _weights[source + 13];
+                    _inputGradientPhase0[filter * 16 + 3] = _weights[source + 12];
+                    _inputGradientPhase0[filter * 16 + 4] = _weights[source + 11];
+                    _inputGradientPhase0[filter * 16 + 5] = _weights[source + 10];
+                    _inputGradientPhase0[filter * 16 + 6] = _weights[source + 9];
+                    _inputGradientPhase0[filter * 16 + 7] = _weights[source + 8];
+                    _inputGradientPhase0[filter * 16 + 8] = _weights[source + 7];
+                    _inputGradientPhase0[filter * 16 + 9] = _weights[source + 6];
+                    _inputGradientPhase0[filter * 16 + 10] = _weights[source + 5];
+                    _inputGradientPhase0[filter * 16 + 11] = _weights[source + 4];
+                    _inputGradientPhase0[filter * 16 + 12] = _weights[source + 3];
+                    _inputGradientPhase0[filter * 16 + 13] = _weights[source + 2];
+                    _inputGradientPhase0[filter * 16 + 14] = _weights[source + 1];
+                    _inputGradientPhase0[filter * 16 + 15] = _weights[source + 0];
+                }
+            }
+        }
     }
 }
 
@@ -1315,6 +1392,1762 @@ namespace ConvGen.Generated
                 Unsafe.Add(ref y, ow + 1536) = ActivationFunctions.Apply(acc6, global::ConvGen.Activation.SiLU, 0f);
                 Unsafe.Add(ref y, ow + 1792) = ActivationFunctions.Apply(acc7, global::ConvGen.Activation.SiLU, 0f);
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Same4</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Same4_InputGradient_Phase0_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 4, KW = 4, SH = 1, SW = 1, PH = 3, PW = 3, Groups = 1;
+        private const int Cin = 8, Cout = 4;
+        private const int H = 16;
+        private const int W = 16;
+        private const int OW = 19; // output width
+        private const int OH = 19; // output height
+        private const int CoutG = 4; // output channels (filters) per group
+        private const nint PhaseLen = 22; // floats per column phase of a staged row: ceil((W + 2*3) / 1)
+        private const nint RowStride = 32; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 704; // floats per staged plane: (H + 2*3) rows
+        private const nint OutPlane = 361; // floats per output plane
+        private const int CinG = 8; // input channels per group
+        private const int WOc = 128; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 4; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 2; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 4; }
+            else { path = 3; tile = 4; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 4 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(3, (int)(8192 / ((long)CinG * 1 * RowStride)) / 3 * 3);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R3V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 3 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R3V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 3)
+            {
+                nint row = Math.Min(oh, row1 - 3); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 32)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0; Vector512<float> a0_2_0 = bias0; Vector512<float> a0_2_1 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1; Vector512<float> a1_2_0 = bias1; Vector512<float> a1_2_1 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_1_1 = bias2; Vector512<float> a2_2_0 = bias2; Vector512<float> a2_2_1 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_1_0 = bias3; Vector512<float> a3_1_1 = bias3; Vector512<float> a3_2_0 = bias3; Vector512<float> a3_2_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 3)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 3));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 260));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 388));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 261));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 389));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 262));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 390));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 35)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 35));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 263));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 391));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2, r1/ky1, r2/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 264));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 392));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 132));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 260));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 388));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 265));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 393));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 133));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 261));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 389));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 266));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 394));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 134));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 262));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 390));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 67)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 67));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 267));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 395));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 263));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 391));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        // Input row +3, read by output row/kernel row r0/ky3, r1/ky2, r2/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 268));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 396));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 264));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 392));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 132));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 260));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 388));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 269));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 397));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 265));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 393));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 133));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 261));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 389));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 270));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 398));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 266));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 394));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 134));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 262));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 390));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 99)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 99));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 271));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 399));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 267));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 395));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 263));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 391));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        // Input row +4, read by output row/kernel row r1/ky3, r2/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 128)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 128));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 268));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 396));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 264));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 392));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 129)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 129));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 269));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 397));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 265));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 393));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 130)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 130));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 270));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 398));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 266));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 394));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 131)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 131));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 271));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 399));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 267));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 395));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        // Input row +5, read by output row/kernel row r2/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 160)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 160));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 268));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 396));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 161)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 161));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 269));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 397));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 162)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 162));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 270));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 398));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 163)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 163));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_2_0 = VectorFma.MultiplyAdd(a0_2_0, x0, k); a0_2_1 = VectorFma.MultiplyAdd(a0_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a1_2_0 = VectorFma.MultiplyAdd(a1_2_0, x0, k); a1_2_1 = VectorFma.MultiplyAdd(a1_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 271));
+                        a2_2_0 = VectorFma.MultiplyAdd(a2_2_0, x0, k); a2_2_1 = VectorFma.MultiplyAdd(a2_2_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 399));
+                        a3_2_0 = VectorFma.MultiplyAdd(a3_2_0, x0, k); a3_2_1 = VectorFma.MultiplyAdd(a3_2_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 19)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 19));
+                    a0_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 38)); a0_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 38));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 361)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 361));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 361 + 19)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 361 + 19));
+                    a1_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 361 + 38)); a1_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 361 + 38));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 722)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 722));
+                    a2_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 722 + 19)); a2_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 722 + 19));
+                    a2_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 722 + 38)); a2_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 722 + 38));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1083)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1083));
+                    a3_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 1083 + 19)); a3_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 1083 + 19));
+                    a3_2_0.StoreUnsafe(ref yr, (nuint)(c0 + 1083 + 38)); a3_2_1.StoreUnsafe(ref yr, (nuint)(c1 + 1083 + 38));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 2 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 2 <= end; oc += 2)
+                {
+                    F2R1V3_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>2 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 3 vector(s) of 8 pixels at a time (6 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F2R1V3_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 24)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8); nint c2 = Math.Min(ow + 16, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0; Vector256<float> a0_0_2 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1; Vector256<float> a1_0_2 = bias1;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> x2; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 3)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 3)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 3));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 32));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 33)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 33));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 34)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 34));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 35)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 35)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 35));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 64)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 64));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 65)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 65));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 66)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 66));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 67)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 67)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 67));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        // Input row +3, read by output row/kernel row r0/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 96)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 96));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 97)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 97));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 98)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 98));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 99)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 99)); x2 = Vector256.LoadUnsafe(ref xc, (nuint)(c2 + 99));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k); a0_0_2 = VectorFma.MultiplyAdd(a0_0_2, x2, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k); a1_0_2 = VectorFma.MultiplyAdd(a1_0_2, x2, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1)); a0_0_2.StoreUnsafe(ref yr, (nuint)(c2));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 361)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 361)); a1_0_2.StoreUnsafe(ref yr, (nuint)(c2 + 361));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 4 filter(s).</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 4 <= end; oc += 4)
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 256));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 384));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 257));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 385));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 258));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 386));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 3)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 3));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 259));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 387));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 260));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 388));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 261));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 389));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 262));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 390));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 35)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 35));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 263));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 391));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 264));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 392));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 265));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 393));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 266));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 394));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 67)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 67));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 267));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 395));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +3, read by output row/kernel row r0/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 268));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 396));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 269));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 397));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 270));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 398));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 99)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 99));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 271));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 399));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 361)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 361));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 722)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 722));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1083)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1083));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 4 <= end; oc += 4)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile4_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>4 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = 0f; float acc1 = 0f; float acc2 = 0f; float acc3 = 0f;
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 128); acc2 += v * Unsafe.Add(ref wc, 256); acc3 += v * Unsafe.Add(ref wc, 384);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 129); acc2 += v * Unsafe.Add(ref wc, 257); acc3 += v * Unsafe.Add(ref wc, 385);
+                    v = Unsafe.Add(ref xc, 2);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 130); acc2 += v * Unsafe.Add(ref wc, 258); acc3 += v * Unsafe.Add(ref wc, 386);
+                    v = Unsafe.Add(ref xc, 3);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 131); acc2 += v * Unsafe.Add(ref wc, 259); acc3 += v * Unsafe.Add(ref wc, 387);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 32);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 132); acc2 += v * Unsafe.Add(ref wc, 260); acc3 += v * Unsafe.Add(ref wc, 388);
+                    v = Unsafe.Add(ref xc, 33);
+                    acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 133); acc2 += v * Unsafe.Add(ref wc, 261); acc3 += v * Unsafe.Add(ref wc, 389);
+                    v = Unsafe.Add(ref xc, 34);
+                    acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 134); acc2 += v * Unsafe.Add(ref wc, 262); acc3 += v * Unsafe.Add(ref wc, 390);
+                    v = Unsafe.Add(ref xc, 35);
+                    acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 135); acc2 += v * Unsafe.Add(ref wc, 263); acc3 += v * Unsafe.Add(ref wc, 391);
+                    // Row ky=2.
+                    v = Unsafe.Add(ref xc, 64);
+                    acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 136); acc2 += v * Unsafe.Add(ref wc, 264); acc3 += v * Unsafe.Add(ref wc, 392);
+                    v = Unsafe.Add(ref xc, 65);
+                    acc0 += v * Unsafe.Add(ref wc, 9); acc1 += v * Unsafe.Add(ref wc, 137); acc2 += v * Unsafe.Add(ref wc, 265); acc3 += v * Unsafe.Add(ref wc, 393);
+                    v = Unsafe.Add(ref xc, 66);
+                    acc0 += v * Unsafe.Add(ref wc, 10); acc1 += v * Unsafe.Add(ref wc, 138); acc2 += v * Unsafe.Add(ref wc, 266); acc3 += v * Unsafe.Add(ref wc, 394);
+                    v = Unsafe.Add(ref xc, 67);
+                    acc0 += v * Unsafe.Add(ref wc, 11); acc1 += v * Unsafe.Add(ref wc, 139); acc2 += v * Unsafe.Add(ref wc, 267); acc3 += v * Unsafe.Add(ref wc, 395);
+                    // Row ky=3.
+                    v = Unsafe.Add(ref xc, 96);
+                    acc0 += v * Unsafe.Add(ref wc, 12); acc1 += v * Unsafe.Add(ref wc, 140); acc2 += v * Unsafe.Add(ref wc, 268); acc3 += v * Unsafe.Add(ref wc, 396);
+                    v = Unsafe.Add(ref xc, 97);
+                    acc0 += v * Unsafe.Add(ref wc, 13); acc1 += v * Unsafe.Add(ref wc, 141); acc2 += v * Unsafe.Add(ref wc, 269); acc3 += v * Unsafe.Add(ref wc, 397);
+                    v = Unsafe.Add(ref xc, 98);
+                    acc0 += v * Unsafe.Add(ref wc, 14); acc1 += v * Unsafe.Add(ref wc, 142); acc2 += v * Unsafe.Add(ref wc, 270); acc3 += v * Unsafe.Add(ref wc, 398);
+                    v = Unsafe.Add(ref xc, 99);
+                    acc0 += v * Unsafe.Add(ref wc, 15); acc1 += v * Unsafe.Add(ref wc, 143); acc2 += v * Unsafe.Add(ref wc, 271); acc3 += v * Unsafe.Add(ref wc, 399);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 16);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 361) = acc1;
+                Unsafe.Add(ref y, ow + 722) = acc2;
+                Unsafe.Add(ref y, ow + 1083) = acc3;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Same4_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Same4_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 4 filter(s) x 3 chunks of up to 6 taps = 24 accumulators, over 1536 positions per pass
+        //   Vector256: 4 filter(s) x 6 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   Vector128: 4 filter(s) x 6 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   scalar: 4 filter(s) x 6 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 4, KW = 4, SD = 1, SH = 1, SW = 1, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 16, PlaneTaps = 16; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int OH = 16; // output height
+        private const int OW = 16; // output width
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int PH = 19; // rows per staged plane: OH + (KH-1)*DH/SH
+        private const int PW = 19; // columns per staged row: OW + (KW-1)*DW/SW
+        private const nint Plane = 361; // positions per staged plane
+        private const nint Image = 361; // positions per staged image
+        private const nint Reach = 60; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+        private const int CinG = 4; // input channels per group
+        private const int CoutG = 8; // output channels (filters) per group
+        private const int WOc = 64; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else { tile = 4; positions = 1536; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to5_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to10_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps11to15_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (1,0), (1,1) = 24 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to5_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero, a0_3 = Vector512<float>.Zero, a0_4 = Vector512<float>.Zero, a0_5 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero, a1_2 = Vector512<float>.Zero, a1_3 = Vector512<float>.Zero, a1_4 = Vector512<float>.Zero, a1_5 = Vector512<float>.Zero;
+            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero, a2_2 = Vector512<float>.Zero, a2_3 = Vector512<float>.Zero, a2_4 = Vector512<float>.Zero, a2_5 = Vector512<float>.Zero;
+            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero, a3_2 = Vector512<float>.Zero, a3_3 = Vector512<float>.Zero, a3_4 = Vector512<float>.Zero, a3_5 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v); a2_0 = VectorFma.MultiplyAdd(a2_0, d2, v); a3_0 = VectorFma.MultiplyAdd(a3_0, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v); a2_1 = VectorFma.MultiplyAdd(a2_1, d2, v); a3_1 = VectorFma.MultiplyAdd(a3_1, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v); a2_2 = VectorFma.MultiplyAdd(a2_2, d2, v); a3_2 = VectorFma.MultiplyAdd(a3_2, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 3)); // tap (0,3)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v); a1_3 = VectorFma.MultiplyAdd(a1_3, d1, v); a2_3 = VectorFma.MultiplyAdd(a2_3, d2, v); a3_3 = VectorFma.MultiplyAdd(a3_3, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 19)); // tap (1,0)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v); a1_4 = VectorFma.MultiplyAdd(a1_4, d1, v); a2_4 = VectorFma.MultiplyAdd(a2_4, d2, v); a3_4 = VectorFma.MultiplyAdd(a3_4, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 20)); // tap (1,1)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v); a1_5 = VectorFma.MultiplyAdd(a1_5, d1, v); a2_5 = VectorFma.MultiplyAdd(a2_5, d2, v); a3_5 = VectorFma.MultiplyAdd(a3_5, d3, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 64) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 65) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 66) += GradientStaging.Sum(a1_2); Unsafe.Add(ref dw, 67) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 68) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 69) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 128) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 129) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 130) += GradientStaging.Sum(a2_2); Unsafe.Add(ref dw, 131) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 132) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 133) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 192) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 193) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 194) += GradientStaging.Sum(a3_2); Unsafe.Add(ref dw, 195) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 196) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 197) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0), (2,1), (2,2) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to10_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_6 = Vector512<float>.Zero, a0_7 = Vector512<float>.Zero, a0_8 = Vector512<float>.Zero, a0_9 = Vector512<float>.Zero, a0_10 = Vector512<float>.Zero;
+            Vector512<float> a1_6 = Vector512<float>.Zero, a1_7 = Vector512<float>.Zero, a1_8 = Vector512<float>.Zero, a1_9 = Vector512<float>.Zero, a1_10 = Vector512<float>.Zero;
+            Vector512<float> a2_6 = Vector512<float>.Zero, a2_7 = Vector512<float>.Zero, a2_8 = Vector512<float>.Zero, a2_9 = Vector512<float>.Zero, a2_10 = Vector512<float>.Zero;
+            Vector512<float> a3_6 = Vector512<float>.Zero, a3_7 = Vector512<float>.Zero, a3_8 = Vector512<float>.Zero, a3_9 = Vector512<float>.Zero, a3_10 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 21)); // tap (1,2)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v); a1_6 = VectorFma.MultiplyAdd(a1_6, d1, v); a2_6 = VectorFma.MultiplyAdd(a2_6, d2, v); a3_6 = VectorFma.MultiplyAdd(a3_6, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 22)); // tap (1,3)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v); a1_7 = VectorFma.MultiplyAdd(a1_7, d1, v); a2_7 = VectorFma.MultiplyAdd(a2_7, d2, v); a3_7 = VectorFma.MultiplyAdd(a3_7, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 38)); // tap (2,0)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v); a1_8 = VectorFma.MultiplyAdd(a1_8, d1, v); a2_8 = VectorFma.MultiplyAdd(a2_8, d2, v); a3_8 = VectorFma.MultiplyAdd(a3_8, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 39)); // tap (2,1)
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d0, v); a1_9 = VectorFma.MultiplyAdd(a1_9, d1, v); a2_9 = VectorFma.MultiplyAdd(a2_9, d2, v); a3_9 = VectorFma.MultiplyAdd(a3_9, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 40)); // tap (2,2)
+                a0_10 = VectorFma.MultiplyAdd(a0_10, d0, v); a1_10 = VectorFma.MultiplyAdd(a1_10, d1, v); a2_10 = VectorFma.MultiplyAdd(a2_10, d2, v); a3_10 = VectorFma.MultiplyAdd(a3_10, d3, v);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8); Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10);
+            Unsafe.Add(ref dw, 70) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 71) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 72) += GradientStaging.Sum(a1_8); Unsafe.Add(ref dw, 73) += GradientStaging.Sum(a1_9); Unsafe.Add(ref dw, 74) += GradientStaging.Sum(a1_10);
+            Unsafe.Add(ref dw, 134) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 135) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 136) += GradientStaging.Sum(a2_8); Unsafe.Add(ref dw, 137) += GradientStaging.Sum(a2_9); Unsafe.Add(ref dw, 138) += GradientStaging.Sum(a2_10);
+            Unsafe.Add(ref dw, 198) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 199) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 200) += GradientStaging.Sum(a3_8); Unsafe.Add(ref dw, 201) += GradientStaging.Sum(a3_9); Unsafe.Add(ref dw, 202) += GradientStaging.Sum(a3_10);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,3), (3,0), (3,1), (3,2), (3,3) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps11to15_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_11 = Vector512<float>.Zero, a0_12 = Vector512<float>.Zero, a0_13 = Vector512<float>.Zero, a0_14 = Vector512<float>.Zero, a0_15 = Vector512<float>.Zero;
+            Vector512<float> a1_11 = Vector512<float>.Zero, a1_12 = Vector512<float>.Zero, a1_13 = Vector512<float>.Zero, a1_14 = Vector512<float>.Zero, a1_15 = Vector512<float>.Zero;
+            Vector512<float> a2_11 = Vector512<float>.Zero, a2_12 = Vector512<float>.Zero, a2_13 = Vector512<float>.Zero, a2_14 = Vector512<float>.Zero, a2_15 = Vector512<float>.Zero;
+            Vector512<float> a3_11 = Vector512<float>.Zero, a3_12 = Vector512<float>.Zero, a3_13 = Vector512<float>.Zero, a3_14 = Vector512<float>.Zero, a3_15 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 41)); // tap (2,3)
+                a0_11 = VectorFma.MultiplyAdd(a0_11, d0, v); a1_11 = VectorFma.MultiplyAdd(a1_11, d1, v); a2_11 = VectorFma.MultiplyAdd(a2_11, d2, v); a3_11 = VectorFma.MultiplyAdd(a3_11, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 57)); // tap (3,0)
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d0, v); a1_12 = VectorFma.MultiplyAdd(a1_12, d1, v); a2_12 = VectorFma.MultiplyAdd(a2_12, d2, v); a3_12 = VectorFma.MultiplyAdd(a3_12, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 58)); // tap (3,1)
+                a0_13 = VectorFma.MultiplyAdd(a0_13, d0, v); a1_13 = VectorFma.MultiplyAdd(a1_13, d1, v); a2_13 = VectorFma.MultiplyAdd(a2_13, d2, v); a3_13 = VectorFma.MultiplyAdd(a3_13, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 59)); // tap (3,2)
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d0, v); a1_14 = VectorFma.MultiplyAdd(a1_14, d1, v); a2_14 = VectorFma.MultiplyAdd(a2_14, d2, v); a3_14 = VectorFma.MultiplyAdd(a3_14, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 60)); // tap (3,3)
+                a0_15 = VectorFma.MultiplyAdd(a0_15, d0, v); a1_15 = VectorFma.MultiplyAdd(a1_15, d1, v); a2_15 = VectorFma.MultiplyAdd(a2_15, d2, v); a3_15 = VectorFma.MultiplyAdd(a3_15, d3, v);
+            }
+            Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11); Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13); Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15);
+            Unsafe.Add(ref dw, 75) += GradientStaging.Sum(a1_11); Unsafe.Add(ref dw, 76) += GradientStaging.Sum(a1_12); Unsafe.Add(ref dw, 77) += GradientStaging.Sum(a1_13); Unsafe.Add(ref dw, 78) += GradientStaging.Sum(a1_14); Unsafe.Add(ref dw, 79) += GradientStaging.Sum(a1_15);
+            Unsafe.Add(ref dw, 139) += GradientStaging.Sum(a2_11); Unsafe.Add(ref dw, 140) += GradientStaging.Sum(a2_12); Unsafe.Add(ref dw, 141) += GradientStaging.Sum(a2_13); Unsafe.Add(ref dw, 142) += GradientStaging.Sum(a2_14); Unsafe.Add(ref dw, 143) += GradientStaging.Sum(a2_15);
+            Unsafe.Add(ref dw, 203) += GradientStaging.Sum(a3_11); Unsafe.Add(ref dw, 204) += GradientStaging.Sum(a3_12); Unsafe.Add(ref dw, 205) += GradientStaging.Sum(a3_13); Unsafe.Add(ref dw, 206) += GradientStaging.Sum(a3_14); Unsafe.Add(ref dw, 207) += GradientStaging.Sum(a3_15);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps9to11_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps12to13_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps14to15_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero;
+            Vector256<float> a2_0 = Vector256<float>.Zero, a2_1 = Vector256<float>.Zero, a2_2 = Vector256<float>.Zero;
+            Vector256<float> a3_0 = Vector256<float>.Zero, a3_1 = Vector256<float>.Zero, a3_2 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector256.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector256.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 64) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 65) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 66) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 128) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 129) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 130) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 192) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 193) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 194) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (1,0), (1,1) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_3 = Vector256<float>.Zero, a0_4 = Vector256<float>.Zero, a0_5 = Vector256<float>.Zero;
+            Vector256<float> a1_3 = Vector256<float>.Zero, a1_4 = Vector256<float>.Zero, a1_5 = Vector256<float>.Zero;
+            Vector256<float> a2_3 = Vector256<float>.Zero, a2_4 = Vector256<float>.Zero, a2_5 = Vector256<float>.Zero;
+            Vector256<float> a3_3 = Vector256<float>.Zero, a3_4 = Vector256<float>.Zero, a3_5 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v3 = Vector256.LoadUnsafe(ref x, (nuint)(j + 3)), v4 = Vector256.LoadUnsafe(ref x, (nuint)(j + 19)), v5 = Vector256.LoadUnsafe(ref x, (nuint)(j + 20));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 67) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 68) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 69) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 131) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 132) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 133) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 195) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 196) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 197) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_6 = Vector256<float>.Zero, a0_7 = Vector256<float>.Zero, a0_8 = Vector256<float>.Zero;
+            Vector256<float> a1_6 = Vector256<float>.Zero, a1_7 = Vector256<float>.Zero, a1_8 = Vector256<float>.Zero;
+            Vector256<float> a2_6 = Vector256<float>.Zero, a2_7 = Vector256<float>.Zero, a2_8 = Vector256<float>.Zero;
+            Vector256<float> a3_6 = Vector256<float>.Zero, a3_7 = Vector256<float>.Zero, a3_8 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v6 = Vector256.LoadUnsafe(ref x, (nuint)(j + 21)), v7 = Vector256.LoadUnsafe(ref x, (nuint)(j + 22)), v8 = Vector256.LoadUnsafe(ref x, (nuint)(j + 38));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 70) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 71) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 72) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 134) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 135) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 136) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 198) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 199) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 200) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,1), (2,2), (2,3) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps9to11_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_9 = Vector256<float>.Zero, a0_10 = Vector256<float>.Zero, a0_11 = Vector256<float>.Zero;
+            Vector256<float> a1_9 = Vector256<float>.Zero, a1_10 = Vector256<float>.Zero, a1_11 = Vector256<float>.Zero;
+            Vector256<float> a2_9 = Vector256<float>.Zero, a2_10 = Vector256<float>.Zero, a2_11 = Vector256<float>.Zero;
+            Vector256<float> a3_9 = Vector256<float>.Zero, a3_10 = Vector256<float>.Zero, a3_11 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v9 = Vector256.LoadUnsafe(ref x, (nuint)(j + 39)), v10 = Vector256.LoadUnsafe(ref x, (nuint)(j + 40)), v11 = Vector256.LoadUnsafe(ref x, (nuint)(j + 41));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d, v9); a0_10 = VectorFma.MultiplyAdd(a0_10, d, v10); a0_11 = VectorFma.MultiplyAdd(a0_11, d, v11);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_9 = VectorFma.MultiplyAdd(a1_9, d, v9); a1_10 = VectorFma.MultiplyAdd(a1_10, d, v10); a1_11 = VectorFma.MultiplyAdd(a1_11, d, v11);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_9 = VectorFma.MultiplyAdd(a2_9, d, v9); a2_10 = VectorFma.MultiplyAdd(a2_10, d, v10); a2_11 = VectorFma.MultiplyAdd(a2_11, d, v11);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_9 = VectorFma.MultiplyAdd(a3_9, d, v9); a3_10 = VectorFma.MultiplyAdd(a3_10, d, v10); a3_11 = VectorFma.MultiplyAdd(a3_11, d, v11);
+            }
+            Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11);
+            Unsafe.Add(ref dw, 73) += GradientStaging.Sum(a1_9); Unsafe.Add(ref dw, 74) += GradientStaging.Sum(a1_10); Unsafe.Add(ref dw, 75) += GradientStaging.Sum(a1_11);
+            Unsafe.Add(ref dw, 137) += GradientStaging.Sum(a2_9); Unsafe.Add(ref dw, 138) += GradientStaging.Sum(a2_10); Unsafe.Add(ref dw, 139) += GradientStaging.Sum(a2_11);
+            Unsafe.Add(ref dw, 201) += GradientStaging.Sum(a3_9); Unsafe.Add(ref dw, 202) += GradientStaging.Sum(a3_10); Unsafe.Add(ref dw, 203) += GradientStaging.Sum(a3_11);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,0), (3,1) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps12to13_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_12 = Vector256<float>.Zero, a0_13 = Vector256<float>.Zero;
+            Vector256<float> a1_12 = Vector256<float>.Zero, a1_13 = Vector256<float>.Zero;
+            Vector256<float> a2_12 = Vector256<float>.Zero, a2_13 = Vector256<float>.Zero;
+            Vector256<float> a3_12 = Vector256<float>.Zero, a3_13 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v12 = Vector256.LoadUnsafe(ref x, (nuint)(j + 57)), v13 = Vector256.LoadUnsafe(ref x, (nuint)(j + 58));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d, v12); a0_13 = VectorFma.MultiplyAdd(a0_13, d, v13);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_12 = VectorFma.MultiplyAdd(a1_12, d, v12); a1_13 = VectorFma.MultiplyAdd(a1_13, d, v13);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_12 = VectorFma.MultiplyAdd(a2_12, d, v12); a2_13 = VectorFma.MultiplyAdd(a2_13, d, v13);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_12 = VectorFma.MultiplyAdd(a3_12, d, v12); a3_13 = VectorFma.MultiplyAdd(a3_13, d, v13);
+            }
+            Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13);
+            Unsafe.Add(ref dw, 76) += GradientStaging.Sum(a1_12); Unsafe.Add(ref dw, 77) += GradientStaging.Sum(a1_13);
+            Unsafe.Add(ref dw, 140) += GradientStaging.Sum(a2_12); Unsafe.Add(ref dw, 141) += GradientStaging.Sum(a2_13);
+            Unsafe.Add(ref dw, 204) += GradientStaging.Sum(a3_12); Unsafe.Add(ref dw, 205) += GradientStaging.Sum(a3_13);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,2), (3,3) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps14to15_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_14 = Vector256<float>.Zero, a0_15 = Vector256<float>.Zero;
+            Vector256<float> a1_14 = Vector256<float>.Zero, a1_15 = Vector256<float>.Zero;
+            Vector256<float> a2_14 = Vector256<float>.Zero, a2_15 = Vector256<float>.Zero;
+            Vector256<float> a3_14 = Vector256<float>.Zero, a3_15 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v14 = Vector256.LoadUnsafe(ref x, (nuint)(j + 59)), v15 = Vector256.LoadUnsafe(ref x, (nuint)(j + 60));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d, v14); a0_15 = VectorFma.MultiplyAdd(a0_15, d, v15);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_14 = VectorFma.MultiplyAdd(a1_14, d, v14); a1_15 = VectorFma.MultiplyAdd(a1_15, d, v15);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_14 = VectorFma.MultiplyAdd(a2_14, d, v14); a2_15 = VectorFma.MultiplyAdd(a2_15, d, v15);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_14 = VectorFma.MultiplyAdd(a3_14, d, v14); a3_15 = VectorFma.MultiplyAdd(a3_15, d, v15);
+            }
+            Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15);
+            Unsafe.Add(ref dw, 78) += GradientStaging.Sum(a1_14); Unsafe.Add(ref dw, 79) += GradientStaging.Sum(a1_15);
+            Unsafe.Add(ref dw, 142) += GradientStaging.Sum(a2_14); Unsafe.Add(ref dw, 143) += GradientStaging.Sum(a2_15);
+            Unsafe.Add(ref dw, 206) += GradientStaging.Sum(a3_14); Unsafe.Add(ref dw, 207) += GradientStaging.Sum(a3_15);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps9to11_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps12to13_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps14to15_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero, a1_1 = Vector128<float>.Zero, a1_2 = Vector128<float>.Zero;
+            Vector128<float> a2_0 = Vector128<float>.Zero, a2_1 = Vector128<float>.Zero, a2_2 = Vector128<float>.Zero;
+            Vector128<float> a3_0 = Vector128<float>.Zero, a3_1 = Vector128<float>.Zero, a3_2 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector128.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector128.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 64) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 65) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 66) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 128) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 129) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 130) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 192) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 193) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 194) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (1,0), (1,1) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero;
+            Vector128<float> a1_3 = Vector128<float>.Zero, a1_4 = Vector128<float>.Zero, a1_5 = Vector128<float>.Zero;
+            Vector128<float> a2_3 = Vector128<float>.Zero, a2_4 = Vector128<float>.Zero, a2_5 = Vector128<float>.Zero;
+            Vector128<float> a3_3 = Vector128<float>.Zero, a3_4 = Vector128<float>.Zero, a3_5 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v3 = Vector128.LoadUnsafe(ref x, (nuint)(j + 3)), v4 = Vector128.LoadUnsafe(ref x, (nuint)(j + 19)), v5 = Vector128.LoadUnsafe(ref x, (nuint)(j + 20));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 67) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 68) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 69) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 131) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 132) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 133) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 195) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 196) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 197) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero, a0_8 = Vector128<float>.Zero;
+            Vector128<float> a1_6 = Vector128<float>.Zero, a1_7 = Vector128<float>.Zero, a1_8 = Vector128<float>.Zero;
+            Vector128<float> a2_6 = Vector128<float>.Zero, a2_7 = Vector128<float>.Zero, a2_8 = Vector128<float>.Zero;
+            Vector128<float> a3_6 = Vector128<float>.Zero, a3_7 = Vector128<float>.Zero, a3_8 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v6 = Vector128.LoadUnsafe(ref x, (nuint)(j + 21)), v7 = Vector128.LoadUnsafe(ref x, (nuint)(j + 22)), v8 = Vector128.LoadUnsafe(ref x, (nuint)(j + 38));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 70) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 71) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 72) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 134) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 135) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 136) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 198) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 199) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 200) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,1), (2,2), (2,3) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps9to11_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_9 = Vector128<float>.Zero, a0_10 = Vector128<float>.Zero, a0_11 = Vector128<float>.Zero;
+            Vector128<float> a1_9 = Vector128<float>.Zero, a1_10 = Vector128<float>.Zero, a1_11 = Vector128<float>.Zero;
+            Vector128<float> a2_9 = Vector128<float>.Zero, a2_10 = Vector128<float>.Zero, a2_11 = Vector128<float>.Zero;
+            Vector128<float> a3_9 = Vector128<float>.Zero, a3_10 = Vector128<float>.Zero, a3_11 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v9 = Vector128.LoadUnsafe(ref x, (nuint)(j + 39)), v10 = Vector128.LoadUnsafe(ref x, (nuint)(j + 40)), v11 = Vector128.LoadUnsafe(ref x, (nuint)(j + 41));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d, v9); a0_10 = VectorFma.MultiplyAdd(a0_10, d, v10); a0_11 = VectorFma.MultiplyAdd(a0_11, d, v11);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_9 = VectorFma.MultiplyAdd(a1_9, d, v9); a1_10 = VectorFma.MultiplyAdd(a1_10, d, v10); a1_11 = VectorFma.MultiplyAdd(a1_11, d, v11);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_9 = VectorFma.MultiplyAdd(a2_9, d, v9); a2_10 = VectorFma.MultiplyAdd(a2_10, d, v10); a2_11 = VectorFma.MultiplyAdd(a2_11, d, v11);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_9 = VectorFma.MultiplyAdd(a3_9, d, v9); a3_10 = VectorFma.MultiplyAdd(a3_10, d, v10); a3_11 = VectorFma.MultiplyAdd(a3_11, d, v11);
+            }
+            Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11);
+            Unsafe.Add(ref dw, 73) += GradientStaging.Sum(a1_9); Unsafe.Add(ref dw, 74) += GradientStaging.Sum(a1_10); Unsafe.Add(ref dw, 75) += GradientStaging.Sum(a1_11);
+            Unsafe.Add(ref dw, 137) += GradientStaging.Sum(a2_9); Unsafe.Add(ref dw, 138) += GradientStaging.Sum(a2_10); Unsafe.Add(ref dw, 139) += GradientStaging.Sum(a2_11);
+            Unsafe.Add(ref dw, 201) += GradientStaging.Sum(a3_9); Unsafe.Add(ref dw, 202) += GradientStaging.Sum(a3_10); Unsafe.Add(ref dw, 203) += GradientStaging.Sum(a3_11);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,0), (3,1) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps12to13_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_12 = Vector128<float>.Zero, a0_13 = Vector128<float>.Zero;
+            Vector128<float> a1_12 = Vector128<float>.Zero, a1_13 = Vector128<float>.Zero;
+            Vector128<float> a2_12 = Vector128<float>.Zero, a2_13 = Vector128<float>.Zero;
+            Vector128<float> a3_12 = Vector128<float>.Zero, a3_13 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v12 = Vector128.LoadUnsafe(ref x, (nuint)(j + 57)), v13 = Vector128.LoadUnsafe(ref x, (nuint)(j + 58));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d, v12); a0_13 = VectorFma.MultiplyAdd(a0_13, d, v13);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_12 = VectorFma.MultiplyAdd(a1_12, d, v12); a1_13 = VectorFma.MultiplyAdd(a1_13, d, v13);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_12 = VectorFma.MultiplyAdd(a2_12, d, v12); a2_13 = VectorFma.MultiplyAdd(a2_13, d, v13);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_12 = VectorFma.MultiplyAdd(a3_12, d, v12); a3_13 = VectorFma.MultiplyAdd(a3_13, d, v13);
+            }
+            Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13);
+            Unsafe.Add(ref dw, 76) += GradientStaging.Sum(a1_12); Unsafe.Add(ref dw, 77) += GradientStaging.Sum(a1_13);
+            Unsafe.Add(ref dw, 140) += GradientStaging.Sum(a2_12); Unsafe.Add(ref dw, 141) += GradientStaging.Sum(a2_13);
+            Unsafe.Add(ref dw, 204) += GradientStaging.Sum(a3_12); Unsafe.Add(ref dw, 205) += GradientStaging.Sum(a3_13);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,2), (3,3) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps14to15_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_14 = Vector128<float>.Zero, a0_15 = Vector128<float>.Zero;
+            Vector128<float> a1_14 = Vector128<float>.Zero, a1_15 = Vector128<float>.Zero;
+            Vector128<float> a2_14 = Vector128<float>.Zero, a2_15 = Vector128<float>.Zero;
+            Vector128<float> a3_14 = Vector128<float>.Zero, a3_15 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v14 = Vector128.LoadUnsafe(ref x, (nuint)(j + 59)), v15 = Vector128.LoadUnsafe(ref x, (nuint)(j + 60));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d, v14); a0_15 = VectorFma.MultiplyAdd(a0_15, d, v15);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_14 = VectorFma.MultiplyAdd(a1_14, d, v14); a1_15 = VectorFma.MultiplyAdd(a1_15, d, v15);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_14 = VectorFma.MultiplyAdd(a2_14, d, v14); a2_15 = VectorFma.MultiplyAdd(a2_15, d, v15);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_14 = VectorFma.MultiplyAdd(a3_14, d, v14); a3_15 = VectorFma.MultiplyAdd(a3_15, d, v15);
+            }
+            Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15);
+            Unsafe.Add(ref dw, 78) += GradientStaging.Sum(a1_14); Unsafe.Add(ref dw, 79) += GradientStaging.Sum(a1_15);
+            Unsafe.Add(ref dw, 142) += GradientStaging.Sum(a2_14); Unsafe.Add(ref dw, 143) += GradientStaging.Sum(a2_15);
+            Unsafe.Add(ref dw, 206) += GradientStaging.Sum(a3_14); Unsafe.Add(ref dw, 207) += GradientStaging.Sum(a3_15);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps9to11_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps12to13_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps14to15_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f;
+            float a1_0 = 0f, a1_1 = 0f, a1_2 = 0f;
+            float a2_0 = 0f, a2_1 = 0f, a2_2 = 0f;
+            float a3_0 = 0f, a3_1 = 0f, a3_2 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v0 = Unsafe.Add(ref x, j), v1 = Unsafe.Add(ref x, j + 1), v2 = Unsafe.Add(ref x, j + 2);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_0 += d * v0; a0_1 += d * v1; a0_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_0 += d * v0; a1_1 += d * v1; a1_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_0 += d * v0; a2_1 += d * v1; a2_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_0 += d * v0; a3_1 += d * v1; a3_2 += d * v2;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2;
+            Unsafe.Add(ref dw, 64) += a1_0; Unsafe.Add(ref dw, 65) += a1_1; Unsafe.Add(ref dw, 66) += a1_2;
+            Unsafe.Add(ref dw, 128) += a2_0; Unsafe.Add(ref dw, 129) += a2_1; Unsafe.Add(ref dw, 130) += a2_2;
+            Unsafe.Add(ref dw, 192) += a3_0; Unsafe.Add(ref dw, 193) += a3_1; Unsafe.Add(ref dw, 194) += a3_2;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (1,0), (1,1) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_3 = 0f, a0_4 = 0f, a0_5 = 0f;
+            float a1_3 = 0f, a1_4 = 0f, a1_5 = 0f;
+            float a2_3 = 0f, a2_4 = 0f, a2_5 = 0f;
+            float a3_3 = 0f, a3_4 = 0f, a3_5 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v3 = Unsafe.Add(ref x, j + 3), v4 = Unsafe.Add(ref x, j + 19), v5 = Unsafe.Add(ref x, j + 20);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_3 += d * v3; a0_4 += d * v4; a0_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_3 += d * v3; a1_4 += d * v4; a1_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_3 += d * v3; a2_4 += d * v4; a2_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_3 += d * v3; a3_4 += d * v4; a3_5 += d * v5;
+            }
+            Unsafe.Add(ref dw, 3) += a0_3; Unsafe.Add(ref dw, 4) += a0_4; Unsafe.Add(ref dw, 5) += a0_5;
+            Unsafe.Add(ref dw, 67) += a1_3; Unsafe.Add(ref dw, 68) += a1_4; Unsafe.Add(ref dw, 69) += a1_5;
+            Unsafe.Add(ref dw, 131) += a2_3; Unsafe.Add(ref dw, 132) += a2_4; Unsafe.Add(ref dw, 133) += a2_5;
+            Unsafe.Add(ref dw, 195) += a3_3; Unsafe.Add(ref dw, 196) += a3_4; Unsafe.Add(ref dw, 197) += a3_5;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_6 = 0f, a0_7 = 0f, a0_8 = 0f;
+            float a1_6 = 0f, a1_7 = 0f, a1_8 = 0f;
+            float a2_6 = 0f, a2_7 = 0f, a2_8 = 0f;
+            float a3_6 = 0f, a3_7 = 0f, a3_8 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v6 = Unsafe.Add(ref x, j + 21), v7 = Unsafe.Add(ref x, j + 22), v8 = Unsafe.Add(ref x, j + 38);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_6 += d * v6; a0_7 += d * v7; a0_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_6 += d * v6; a1_7 += d * v7; a1_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_6 += d * v6; a2_7 += d * v7; a2_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_6 += d * v6; a3_7 += d * v7; a3_8 += d * v8;
+            }
+            Unsafe.Add(ref dw, 6) += a0_6; Unsafe.Add(ref dw, 7) += a0_7; Unsafe.Add(ref dw, 8) += a0_8;
+            Unsafe.Add(ref dw, 70) += a1_6; Unsafe.Add(ref dw, 71) += a1_7; Unsafe.Add(ref dw, 72) += a1_8;
+            Unsafe.Add(ref dw, 134) += a2_6; Unsafe.Add(ref dw, 135) += a2_7; Unsafe.Add(ref dw, 136) += a2_8;
+            Unsafe.Add(ref dw, 198) += a3_6; Unsafe.Add(ref dw, 199) += a3_7; Unsafe.Add(ref dw, 200) += a3_8;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,1), (2,2), (2,3) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps9to11_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_9 = 0f, a0_10 = 0f, a0_11 = 0f;
+            float a1_9 = 0f, a1_10 = 0f, a1_11 = 0f;
+            float a2_9 = 0f, a2_10 = 0f, a2_11 = 0f;
+            float a3_9 = 0f, a3_10 = 0f, a3_11 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v9 = Unsafe.Add(ref x, j + 39), v10 = Unsafe.Add(ref x, j + 40), v11 = Unsafe.Add(ref x, j + 41);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_9 += d * v9; a0_10 += d * v10; a0_11 += d * v11;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_9 += d * v9; a1_10 += d * v10; a1_11 += d * v11;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_9 += d * v9; a2_10 += d * v10; a2_11 += d * v11;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_9 += d * v9; a3_10 += d * v10; a3_11 += d * v11;
+            }
+            Unsafe.Add(ref dw, 9) += a0_9; Unsafe.Add(ref dw, 10) += a0_10; Unsafe.Add(ref dw, 11) += a0_11;
+            Unsafe.Add(ref dw, 73) += a1_9; Unsafe.Add(ref dw, 74) += a1_10; Unsafe.Add(ref dw, 75) += a1_11;
+            Unsafe.Add(ref dw, 137) += a2_9; Unsafe.Add(ref dw, 138) += a2_10; Unsafe.Add(ref dw, 139) += a2_11;
+            Unsafe.Add(ref dw, 201) += a3_9; Unsafe.Add(ref dw, 202) += a3_10; Unsafe.Add(ref dw, 203) += a3_11;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,0), (3,1) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps12to13_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_12 = 0f, a0_13 = 0f;
+            float a1_12 = 0f, a1_13 = 0f;
+            float a2_12 = 0f, a2_13 = 0f;
+            float a3_12 = 0f, a3_13 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v12 = Unsafe.Add(ref x, j + 57), v13 = Unsafe.Add(ref x, j + 58);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_12 += d * v12; a0_13 += d * v13;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_12 += d * v12; a1_13 += d * v13;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_12 += d * v12; a2_13 += d * v13;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_12 += d * v12; a3_13 += d * v13;
+            }
+            Unsafe.Add(ref dw, 12) += a0_12; Unsafe.Add(ref dw, 13) += a0_13;
+            Unsafe.Add(ref dw, 76) += a1_12; Unsafe.Add(ref dw, 77) += a1_13;
+            Unsafe.Add(ref dw, 140) += a2_12; Unsafe.Add(ref dw, 141) += a2_13;
+            Unsafe.Add(ref dw, 204) += a3_12; Unsafe.Add(ref dw, 205) += a3_13;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,2), (3,3) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps14to15_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_14 = 0f, a0_15 = 0f;
+            float a1_14 = 0f, a1_15 = 0f;
+            float a2_14 = 0f, a2_15 = 0f;
+            float a3_14 = 0f, a3_15 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v14 = Unsafe.Add(ref x, j + 59), v15 = Unsafe.Add(ref x, j + 60);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_14 += d * v14; a0_15 += d * v15;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_14 += d * v14; a1_15 += d * v15;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_14 += d * v14; a2_15 += d * v15;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_14 += d * v14; a3_15 += d * v15;
+            }
+            Unsafe.Add(ref dw, 14) += a0_14; Unsafe.Add(ref dw, 15) += a0_15;
+            Unsafe.Add(ref dw, 78) += a1_14; Unsafe.Add(ref dw, 79) += a1_15;
+            Unsafe.Add(ref dw, 142) += a2_14; Unsafe.Add(ref dw, 143) += a2_15;
+            Unsafe.Add(ref dw, 206) += a3_14; Unsafe.Add(ref dw, 207) += a3_15;
         }
 
     }

@@ -18,6 +18,7 @@
 //     Vector512: 11 filter(s) x 1 row(s) x 2 vector(s) = 22 accumulators; for 64 filter(s) per group, any width, OH = 1; model efficiency 0.93
 //     Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 64 filter(s) per group, any width, OH = 1; model efficiency 0.79
 //     Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 64 filter(s) per group, any width, OH = 1; model efficiency 0.79
+// Backward  general: the runtime's backward pass for any geometry (separable layers are not specialized backward yet)
 //
 // Regenerated on every build from the [SeparableConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -44,10 +45,11 @@ namespace Demo
     ///     Vector512: 11 filter(s) x 1 row(s) x 2 vector(s) = 22 accumulators; for 64 filter(s) per group, any width, OH = 1; model efficiency 0.93
     ///     Vector256: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 64 filter(s) per group, any width, OH = 1; model efficiency 0.79
     ///     Vector128: 6 filter(s) x 1 row(s) x 2 vector(s) = 12 accumulators; for 64 filter(s) per group, any width, OH = 1; model efficiency 0.79
+    /// Backward  general: the runtime's backward pass for any geometry (separable layers are not specialized backward yet)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Mobile : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Mobile : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel size (height).</summary>
         public const int KernelH = 3;
@@ -102,6 +104,9 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _preActivationGradient, _inputGradientBuffer;
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -173,6 +178,29 @@ namespace Demo
                 global::ConvGen.Generated.Demo_Mobile_Pointwise_Kernel.Run(b, bandMiddle, c, bandOut, _pointwise, _bias, 0, 1);
                 global::ConvGen.Internal.SeparableBands.Place(c, target, OutputChannels, count * outW, outH * outW, r0 * outW);
             }
+        }
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Mobile");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Mobile", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);
+            // The derivative of ReLU6 is a function of its output, which the forward pass kept.
+            global::ConvGen.Internal.ActivationGradient.FromOutput(global::ConvGen.Activation.ReLU6, 0.01f, output, outputGradient, preActivationGradient);
+            global::System.ReadOnlySpan<float> dz = preActivationGradient;
+            // The general pass takes one weight gradient for both halves; it is added to the two parameters after.
+            global::System.Span<float> weightGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);
+            weightGradient.Clear();
+            global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, weightGradient, parameters[2].Gradient);
+            int depthwise = parameters[0].Gradient.Length;
+            global::ConvGen.Internal.NetworkOps.AddInPlace(parameters[0].Gradient, weightGradient.Slice(0, depthwise), global::ConvGen.Activation.None, 0f);
+            global::ConvGen.Internal.NetworkOps.AddInPlace(parameters[1].Gradient, weightGradient.Slice(depthwise), global::ConvGen.Activation.None, 0f);
         }
     }
 }

@@ -15,6 +15,7 @@
 //   Vector256: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 8 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
 //   Vector128: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 4 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
 //   scalar: direct kernel, 8 filter(s) x 1 pixel (without SIMD the transforms do not pay)
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
 //
 // Regenerated on every build from the [ConvLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -38,10 +39,11 @@ namespace Demo
     ///   Vector256: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 8 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
     ///   Vector128: 36 GEMMs per block in tiles of 4 filter(s) x 3 vector(s) of 4 tiles = 12 accumulators; weights transformed once (U = G g G^T), again only after they change
     ///   scalar: direct kernel, 8 filter(s) x 1 pixel (without SIMD the transforms do not pay)
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the transposed convolution with the same weights, 1 phase kernel(s)
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Body : global::ConvGen.IConvLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Body : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel height.</summary>
         public const int KernelH = 3;
@@ -98,6 +100,11 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
+        // The backward pass's own buffers, grown to the largest batch and reused.
+        private float[]? _inputGradientBuffer, _phaseGradientBuffer;
+        // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
+        private readonly float[] _inputGradientPhase0 = new float[36864];
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -139,6 +146,64 @@ namespace Demo
 
         void global::ConvGen.Internal.IParallelKernel.RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts)
             => global::ConvGen.Generated.Demo_Body_Kernel.Run(call.Input, call.InputShape, call.Output, call.OutputShape, _weights, _packedWeights ?? global::System.Array.Empty<float>(), _bias, part, parts);
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Body");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Body", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.ReadOnlySpan<float> dz = outputGradient;
+            global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 1, 1, 1, 1);
+            global::ConvGen.Generated.Demo_Body_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            if (inputGradient.IsEmpty)
+            {
+                return;
+            }
+
+            ArrangeInputGradientWeights();
+            global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
+            // The transposed pass yields the gradient of the zero-padded input; FoldPadded crops the border.
+            global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);
+            int planes = outputShape.N * InputChannels;
+            // Phase 0: input rows 0 + 1t, columns 0 + 1t, from 9 tap(s).
+            if (outputShape.D > 0 && 30 > 0 && 30 > 0)
+            {
+                global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, 30, 30);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::ConvGen.Generated.Demo_Body_InputGradient_Phase0_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase0, global::System.Array.Empty<float>(), 0, 1);
+                global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 0, 1, 1, 1);
+            }
+            global::ConvGen.Internal.ConvBackwardSupport.FoldPadded(paddedGradient, inputShape, pads, global::ConvGen.PaddingMode.Zeros, inputGradient);
+        }
+
+        /// <summary>Copies each input-gradient phase's taps out of the OIHW weights (read as a transposed layer's [in, out/Groups, Kh, Kw]), flipped.</summary>
+        private void ArrangeInputGradientWeights()
+        {
+            int cinG = OutputChannels / 1, coutG = InputChannels / 1;
+            for (int ci = 0; ci < OutputChannels; ci++)
+            {
+                int group = ci / cinG, icg = ci % cinG;
+                for (int j = 0; j < coutG; j++)
+                {
+                    int source = (ci * coutG + j) * 9;
+                    int filter = (group * coutG + j) * cinG + icg;
+                    _inputGradientPhase0[filter * 9 + 0] = _weights[source + 8];
+                    _inputGradientPhase0[filter * 9 + 1] = _weights[source + 7];
+                    _inputGradientPhase0[filter * 9 + 2] = _weights[source + 6];
+                    _inputGradientPhase0[filter * 9 + 3] = _weights[source + 5];
+                    _inputGradientPhase0[filter * 9 + 4] = _weights[source + 4];
+                    _inputGradientPhase0[filter * 9 + 5] = _weights[source + 3];
+                    _inputGradientPhase0[filter * 9 + 6] = _weights[source + 2];
+                    _inputGradientPhase0[filter * 9 + 7] = _weights[source + 1];
+                    _inputGradientPhase0[filter * 9 + 8] = _weights[source + 0];
+                }
+            }
+        }
     }
 }
 
@@ -1145,6 +1210,1756 @@ namespace ConvGen.Generated
             a1_0.StoreUnsafe(ref m, 1 * BS);
             a2_0.StoreUnsafe(ref m, 2 * BS);
             a3_0.StoreUnsafe(ref m, 3 * BS);
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Body</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Body_InputGradient_Phase0_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 3, KW = 3, SH = 1, SW = 1, PH = 2, PW = 2, Groups = 1;
+        private const int Cin = 64, Cout = 64;
+        private const int H = 28;
+        private const int W = 28;
+        private const int OW = 30; // output width
+        private const int OH = 30; // output height
+        private const int CoutG = 64; // output channels (filters) per group
+        private const nint PhaseLen = 32; // floats per column phase of a staged row: ceil((W + 2*2) / 1)
+        private const nint RowStride = 32; // floats per staged row: 1 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 1024; // floats per staged plane: (H + 2*2) rows
+        private const nint OutPlane = 900; // floats per output plane
+        private const int CinG = 64; // input channels per group
+        private const int WOc = 576; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 6; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 6; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 6; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 6 filter(s), then 4 filter(s) left over.</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(2, (int)(8192 / ((long)CinG * 1 * RowStride)) / 2 * 2);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R2V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+                if (oc < end) // the 4 filter(s) after the full tiles
+                {
+                    F4R2V2_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 2 output row(s) x 2 vector(s) of 16 pixels at a time (24 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R2V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            Vector512<float> bias4 = Vector512<float>.Zero;
+            Vector512<float> bias5 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 2)
+            {
+                nint row = Math.Min(oh, row1 - 2); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 32)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_1_1 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_1_0 = bias3; Vector512<float> a3_1_1 = bias3;
+                    Vector512<float> a4_0_0 = bias4; Vector512<float> a4_0_1 = bias4; Vector512<float> a4_1_0 = bias4; Vector512<float> a4_1_1 = bias4;
+                    Vector512<float> a5_0_0 = bias5; Vector512<float> a5_0_1 = bias5; Vector512<float> a5_1_0 = bias5; Vector512<float> a5_1_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 576));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1152));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1728));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2304));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2880));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 577));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1153));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1729));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2305));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2881));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 578));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1154));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1730));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2306));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2882));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 579));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1155));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1731));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2307));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2883));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 576));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1152));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1728));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2304));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2880));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 580));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1156));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1732));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2308));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2884));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 577));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1153));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1729));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2305));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2881));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 581));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1157));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1733));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2309));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2885));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 578));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1154));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1730));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2306));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2882));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2, r1/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 582));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1158));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1734));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2310));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2886));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 579));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1155));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1731));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2307));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2883));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 583));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1159));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1735));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2311));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2887));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 580));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1156));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1732));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2308));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2884));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 584));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1736));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2312));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2888));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 581));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1157));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1733));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2309));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2885));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        // Input row +3, read by output row/kernel row r1/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 582));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1158));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1734));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2310));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2886));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 583));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1159));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1735));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2311));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2887));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 584));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1160));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1736));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2312));
+                        a4_1_0 = VectorFma.MultiplyAdd(a4_1_0, x0, k); a4_1_1 = VectorFma.MultiplyAdd(a4_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2888));
+                        a5_1_0 = VectorFma.MultiplyAdd(a5_1_0, x0, k); a5_1_1 = VectorFma.MultiplyAdd(a5_1_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 30)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 30));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 900)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 900));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 900 + 30)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 900 + 30));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800));
+                    a2_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800 + 30)); a2_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800 + 30));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700));
+                    a3_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700 + 30)); a3_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700 + 30));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3600)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3600));
+                    a4_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 3600 + 30)); a4_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 3600 + 30));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4500)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4500));
+                    a5_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 4500 + 30)); a5_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 4500 + 30));
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 2 output row(s) x 2 vector(s) of 16 pixels at a time (16 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R2V2_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh += 2)
+            {
+                nint row = Math.Min(oh, row1 - 2); // the last row block overlaps the one before
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 32)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16); nint c1 = Math.Min(ow + 16, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0; Vector512<float> a0_0_1 = bias0; Vector512<float> a0_1_0 = bias0; Vector512<float> a0_1_1 = bias0;
+                    Vector512<float> a1_0_0 = bias1; Vector512<float> a1_0_1 = bias1; Vector512<float> a1_1_0 = bias1; Vector512<float> a1_1_1 = bias1;
+                    Vector512<float> a2_0_0 = bias2; Vector512<float> a2_0_1 = bias2; Vector512<float> a2_1_0 = bias2; Vector512<float> a2_1_1 = bias2;
+                    Vector512<float> a3_0_0 = bias3; Vector512<float> a3_0_1 = bias3; Vector512<float> a3_1_0 = bias3; Vector512<float> a3_1_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> x1; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 576));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1152));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1728));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 577));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1153));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1729));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 578));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1154));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1730));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1, r1/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 579));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1155));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1731));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 576));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1152));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1728));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 580));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1156));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1732));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 577));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1153));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1729));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 581));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1157));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1733));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 578));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1154));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1730));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2, r1/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 582));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1158));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1734));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 579));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1155));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1731));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 583));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1159));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1735));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 580));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1156));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1732));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 584));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1736));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 581));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1157));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1733));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        // Input row +3, read by output row/kernel row r1/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 96)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 96));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 582));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1158));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1734));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 97)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 97));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 583));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1159));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1735));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 98)); x1 = Vector512.LoadUnsafe(ref xc, (nuint)(c1 + 98));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_1_0 = VectorFma.MultiplyAdd(a0_1_0, x0, k); a0_1_1 = VectorFma.MultiplyAdd(a0_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 584));
+                        a1_1_0 = VectorFma.MultiplyAdd(a1_1_0, x0, k); a1_1_1 = VectorFma.MultiplyAdd(a1_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1160));
+                        a2_1_0 = VectorFma.MultiplyAdd(a2_1_0, x0, k); a2_1_1 = VectorFma.MultiplyAdd(a2_1_1, x1, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1736));
+                        a3_1_0 = VectorFma.MultiplyAdd(a3_1_0, x0, k); a3_1_1 = VectorFma.MultiplyAdd(a3_1_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a0_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 30)); a0_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 30));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 900)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 900));
+                    a1_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 900 + 30)); a1_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 900 + 30));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800));
+                    a2_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800 + 30)); a2_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800 + 30));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700));
+                    a3_1_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700 + 30)); a3_1_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700 + 30));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 6 filter(s), then 4 filter(s) left over.</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+                if (oc < end) // the 4 filter(s) after the full tiles
+                {
+                    F4R1V2_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 8 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            Vector256<float> bias2 = Vector256<float>.Zero;
+            Vector256<float> bias3 = Vector256<float>.Zero;
+            Vector256<float> bias4 = Vector256<float>.Zero;
+            Vector256<float> bias5 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
+                    Vector256<float> a3_0_0 = bias3; Vector256<float> a3_0_1 = bias3;
+                    Vector256<float> a4_0_0 = bias4; Vector256<float> a4_0_1 = bias4;
+                    Vector256<float> a5_0_0 = bias5; Vector256<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 576));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1152));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1728));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2304));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2880));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 577));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1153));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1729));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2305));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2881));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 578));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1154));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1730));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2306));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2882));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 579));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1155));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1731));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2307));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2883));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 580));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1156));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1732));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2308));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2884));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 581));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1157));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1733));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2309));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2885));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 582));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1158));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1734));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2310));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2886));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 583));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1159));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1735));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2311));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2887));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 584));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1736));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2312));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2888));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 900)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 900));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3600)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3600));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4500)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4500));
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            Vector256<float> bias2 = Vector256<float>.Zero;
+            Vector256<float> bias3 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8); nint c1 = Math.Min(ow + 8, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0; Vector256<float> a0_0_1 = bias0;
+                    Vector256<float> a1_0_0 = bias1; Vector256<float> a1_0_1 = bias1;
+                    Vector256<float> a2_0_0 = bias2; Vector256<float> a2_0_1 = bias2;
+                    Vector256<float> a3_0_0 = bias3; Vector256<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> x1; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 576));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1152));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1728));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 577));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1153));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1729));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 578));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1154));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1730));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 579));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1155));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1731));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 580));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1156));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1732));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 581));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1157));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1733));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 582));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1158));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1734));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 583));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1159));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1735));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector256.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 584));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1736));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 900)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 900));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then 4 filter(s) left over.</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 1 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+                if (oc < end) // the 4 filter(s) after the full tiles
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            Vector128<float> bias4 = Vector128<float>.Zero;
+            Vector128<float> bias5 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    Vector128<float> a4_0_0 = bias4; Vector128<float> a4_0_1 = bias4;
+                    Vector128<float> a5_0_0 = bias5; Vector128<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 576));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1152));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1728));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2304));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2880));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 577));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1153));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1729));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2305));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2881));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 578));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1154));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1730));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2306));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2882));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 579));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1155));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1731));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2307));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2883));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 580));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1156));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1732));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2308));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2884));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 581));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1157));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1733));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2309));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2885));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 582));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1158));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1734));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2310));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2886));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 583));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1159));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1735));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2311));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2887));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 584));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1736));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2312));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2888));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 900)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 900));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 3600)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 3600));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 4500)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 4500));
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 576));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1152));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1728));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 577));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1153));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1729));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 2)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 2));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 578));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1154));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1730));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 579));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1155));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1731));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 580));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1156));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1732));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 34)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 34));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 581));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1157));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1733));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 64)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 64));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 582));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1158));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1734));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 65)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 65));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 583));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1159));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1735));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 66)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 66));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 584));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1160));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1736));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 9);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 900)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 900));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 1800)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 1800));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 2700)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 2700));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = 0f; float acc1 = 0f; float acc2 = 0f; float acc3 = 0f; float acc4 = 0f; float acc5 = 0f; float acc6 = 0f; float acc7 = 0f;
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 576); acc2 += v * Unsafe.Add(ref wc, 1152); acc3 += v * Unsafe.Add(ref wc, 1728); acc4 += v * Unsafe.Add(ref wc, 2304); acc5 += v * Unsafe.Add(ref wc, 2880); acc6 += v * Unsafe.Add(ref wc, 3456); acc7 += v * Unsafe.Add(ref wc, 4032);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 577); acc2 += v * Unsafe.Add(ref wc, 1153); acc3 += v * Unsafe.Add(ref wc, 1729); acc4 += v * Unsafe.Add(ref wc, 2305); acc5 += v * Unsafe.Add(ref wc, 2881); acc6 += v * Unsafe.Add(ref wc, 3457); acc7 += v * Unsafe.Add(ref wc, 4033);
+                    v = Unsafe.Add(ref xc, 2);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 578); acc2 += v * Unsafe.Add(ref wc, 1154); acc3 += v * Unsafe.Add(ref wc, 1730); acc4 += v * Unsafe.Add(ref wc, 2306); acc5 += v * Unsafe.Add(ref wc, 2882); acc6 += v * Unsafe.Add(ref wc, 3458); acc7 += v * Unsafe.Add(ref wc, 4034);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 32);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 579); acc2 += v * Unsafe.Add(ref wc, 1155); acc3 += v * Unsafe.Add(ref wc, 1731); acc4 += v * Unsafe.Add(ref wc, 2307); acc5 += v * Unsafe.Add(ref wc, 2883); acc6 += v * Unsafe.Add(ref wc, 3459); acc7 += v * Unsafe.Add(ref wc, 4035);
+                    v = Unsafe.Add(ref xc, 33);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 580); acc2 += v * Unsafe.Add(ref wc, 1156); acc3 += v * Unsafe.Add(ref wc, 1732); acc4 += v * Unsafe.Add(ref wc, 2308); acc5 += v * Unsafe.Add(ref wc, 2884); acc6 += v * Unsafe.Add(ref wc, 3460); acc7 += v * Unsafe.Add(ref wc, 4036);
+                    v = Unsafe.Add(ref xc, 34);
+                    acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 581); acc2 += v * Unsafe.Add(ref wc, 1157); acc3 += v * Unsafe.Add(ref wc, 1733); acc4 += v * Unsafe.Add(ref wc, 2309); acc5 += v * Unsafe.Add(ref wc, 2885); acc6 += v * Unsafe.Add(ref wc, 3461); acc7 += v * Unsafe.Add(ref wc, 4037);
+                    // Row ky=2.
+                    v = Unsafe.Add(ref xc, 64);
+                    acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 582); acc2 += v * Unsafe.Add(ref wc, 1158); acc3 += v * Unsafe.Add(ref wc, 1734); acc4 += v * Unsafe.Add(ref wc, 2310); acc5 += v * Unsafe.Add(ref wc, 2886); acc6 += v * Unsafe.Add(ref wc, 3462); acc7 += v * Unsafe.Add(ref wc, 4038);
+                    v = Unsafe.Add(ref xc, 65);
+                    acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 583); acc2 += v * Unsafe.Add(ref wc, 1159); acc3 += v * Unsafe.Add(ref wc, 1735); acc4 += v * Unsafe.Add(ref wc, 2311); acc5 += v * Unsafe.Add(ref wc, 2887); acc6 += v * Unsafe.Add(ref wc, 3463); acc7 += v * Unsafe.Add(ref wc, 4039);
+                    v = Unsafe.Add(ref xc, 66);
+                    acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 584); acc2 += v * Unsafe.Add(ref wc, 1160); acc3 += v * Unsafe.Add(ref wc, 1736); acc4 += v * Unsafe.Add(ref wc, 2312); acc5 += v * Unsafe.Add(ref wc, 2888); acc6 += v * Unsafe.Add(ref wc, 3464); acc7 += v * Unsafe.Add(ref wc, 4040);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 9);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 900) = acc1;
+                Unsafe.Add(ref y, ow + 1800) = acc2;
+                Unsafe.Add(ref y, ow + 2700) = acc3;
+                Unsafe.Add(ref y, ow + 3600) = acc4;
+                Unsafe.Add(ref y, ow + 4500) = acc5;
+                Unsafe.Add(ref y, ow + 5400) = acc6;
+                Unsafe.Add(ref y, ow + 6300) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Body_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Body_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 4 filter(s) x 2 chunks of up to 5 taps = 20 accumulators, over 1536 positions per pass
+        //   Vector256: 4 filter(s) x 3 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   Vector128: 4 filter(s) x 3 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   scalar: 4 filter(s) x 3 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 3, KW = 3, SD = 1, SH = 1, SW = 1, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 9, PlaneTaps = 9; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int OH = 28; // output height
+        private const int OW = 28; // output width
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int PH = 30; // rows per staged plane: OH + (KH-1)*DH/SH
+        private const int PW = 30; // columns per staged row: OW + (KW-1)*DW/SW
+        private const nint Plane = 900; // positions per staged plane
+        private const nint Image = 900; // positions per staged image
+        private const nint Reach = 62; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+        private const int CinG = 64; // input channels per group
+        private const int CoutG = 64; // output channels (filters) per group
+        private const int WOc = 576; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else { tile = 4; positions = 1536; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 1 * PhaseStride; // floats per staged input channel: 1 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to4_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps5to8_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (1,0), (1,1) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to4_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero, a0_3 = Vector512<float>.Zero, a0_4 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero, a1_2 = Vector512<float>.Zero, a1_3 = Vector512<float>.Zero, a1_4 = Vector512<float>.Zero;
+            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero, a2_2 = Vector512<float>.Zero, a2_3 = Vector512<float>.Zero, a2_4 = Vector512<float>.Zero;
+            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero, a3_2 = Vector512<float>.Zero, a3_3 = Vector512<float>.Zero, a3_4 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v); a2_0 = VectorFma.MultiplyAdd(a2_0, d2, v); a3_0 = VectorFma.MultiplyAdd(a3_0, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v); a2_1 = VectorFma.MultiplyAdd(a2_1, d2, v); a3_1 = VectorFma.MultiplyAdd(a3_1, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 2)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v); a2_2 = VectorFma.MultiplyAdd(a2_2, d2, v); a3_2 = VectorFma.MultiplyAdd(a3_2, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 30)); // tap (1,0)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v); a1_3 = VectorFma.MultiplyAdd(a1_3, d1, v); a2_3 = VectorFma.MultiplyAdd(a2_3, d2, v); a3_3 = VectorFma.MultiplyAdd(a3_3, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 31)); // tap (1,1)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v); a1_4 = VectorFma.MultiplyAdd(a1_4, d1, v); a2_4 = VectorFma.MultiplyAdd(a2_4, d2, v); a3_4 = VectorFma.MultiplyAdd(a3_4, d3, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4);
+            Unsafe.Add(ref dw, 576) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 577) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 578) += GradientStaging.Sum(a1_2); Unsafe.Add(ref dw, 579) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 580) += GradientStaging.Sum(a1_4);
+            Unsafe.Add(ref dw, 1152) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 1153) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 1154) += GradientStaging.Sum(a2_2); Unsafe.Add(ref dw, 1155) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 1156) += GradientStaging.Sum(a2_4);
+            Unsafe.Add(ref dw, 1728) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 1729) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 1730) += GradientStaging.Sum(a3_2); Unsafe.Add(ref dw, 1731) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 1732) += GradientStaging.Sum(a3_4);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (2,0), (2,1), (2,2) = 16 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps5to8_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_5 = Vector512<float>.Zero, a0_6 = Vector512<float>.Zero, a0_7 = Vector512<float>.Zero, a0_8 = Vector512<float>.Zero;
+            Vector512<float> a1_5 = Vector512<float>.Zero, a1_6 = Vector512<float>.Zero, a1_7 = Vector512<float>.Zero, a1_8 = Vector512<float>.Zero;
+            Vector512<float> a2_5 = Vector512<float>.Zero, a2_6 = Vector512<float>.Zero, a2_7 = Vector512<float>.Zero, a2_8 = Vector512<float>.Zero;
+            Vector512<float> a3_5 = Vector512<float>.Zero, a3_6 = Vector512<float>.Zero, a3_7 = Vector512<float>.Zero, a3_8 = Vector512<float>.Zero;
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 32)); // tap (1,2)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v); a1_5 = VectorFma.MultiplyAdd(a1_5, d1, v); a2_5 = VectorFma.MultiplyAdd(a2_5, d2, v); a3_5 = VectorFma.MultiplyAdd(a3_5, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 60)); // tap (2,0)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v); a1_6 = VectorFma.MultiplyAdd(a1_6, d1, v); a2_6 = VectorFma.MultiplyAdd(a2_6, d2, v); a3_6 = VectorFma.MultiplyAdd(a3_6, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 61)); // tap (2,1)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v); a1_7 = VectorFma.MultiplyAdd(a1_7, d1, v); a2_7 = VectorFma.MultiplyAdd(a2_7, d2, v); a3_7 = VectorFma.MultiplyAdd(a3_7, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 62)); // tap (2,2)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v); a1_8 = VectorFma.MultiplyAdd(a1_8, d1, v); a2_8 = VectorFma.MultiplyAdd(a2_8, d2, v); a3_8 = VectorFma.MultiplyAdd(a3_8, d3, v);
+            }
+            Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5); Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 581) += GradientStaging.Sum(a1_5); Unsafe.Add(ref dw, 582) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 583) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 584) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 1157) += GradientStaging.Sum(a2_5); Unsafe.Add(ref dw, 1158) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 1159) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 1160) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 1733) += GradientStaging.Sum(a3_5); Unsafe.Add(ref dw, 1734) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 1735) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 1736) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero;
+            Vector256<float> a2_0 = Vector256<float>.Zero, a2_1 = Vector256<float>.Zero, a2_2 = Vector256<float>.Zero;
+            Vector256<float> a3_0 = Vector256<float>.Zero, a3_1 = Vector256<float>.Zero, a3_2 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector256.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector256.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 576) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 577) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 578) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 1152) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 1153) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 1154) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 1728) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 1729) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 1730) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,0), (1,1), (1,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_3 = Vector256<float>.Zero, a0_4 = Vector256<float>.Zero, a0_5 = Vector256<float>.Zero;
+            Vector256<float> a1_3 = Vector256<float>.Zero, a1_4 = Vector256<float>.Zero, a1_5 = Vector256<float>.Zero;
+            Vector256<float> a2_3 = Vector256<float>.Zero, a2_4 = Vector256<float>.Zero, a2_5 = Vector256<float>.Zero;
+            Vector256<float> a3_3 = Vector256<float>.Zero, a3_4 = Vector256<float>.Zero, a3_5 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v3 = Vector256.LoadUnsafe(ref x, (nuint)(j + 30)), v4 = Vector256.LoadUnsafe(ref x, (nuint)(j + 31)), v5 = Vector256.LoadUnsafe(ref x, (nuint)(j + 32));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 579) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 580) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 581) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 1155) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 1156) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 1157) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 1731) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 1732) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 1733) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,0), (2,1), (2,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_6 = Vector256<float>.Zero, a0_7 = Vector256<float>.Zero, a0_8 = Vector256<float>.Zero;
+            Vector256<float> a1_6 = Vector256<float>.Zero, a1_7 = Vector256<float>.Zero, a1_8 = Vector256<float>.Zero;
+            Vector256<float> a2_6 = Vector256<float>.Zero, a2_7 = Vector256<float>.Zero, a2_8 = Vector256<float>.Zero;
+            Vector256<float> a3_6 = Vector256<float>.Zero, a3_7 = Vector256<float>.Zero, a3_8 = Vector256<float>.Zero;
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v6 = Vector256.LoadUnsafe(ref x, (nuint)(j + 60)), v7 = Vector256.LoadUnsafe(ref x, (nuint)(j + 61)), v8 = Vector256.LoadUnsafe(ref x, (nuint)(j + 62));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 582) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 583) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 584) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 1158) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 1159) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 1160) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 1734) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 1735) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 1736) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero, a1_1 = Vector128<float>.Zero, a1_2 = Vector128<float>.Zero;
+            Vector128<float> a2_0 = Vector128<float>.Zero, a2_1 = Vector128<float>.Zero, a2_2 = Vector128<float>.Zero;
+            Vector128<float> a3_0 = Vector128<float>.Zero, a3_1 = Vector128<float>.Zero, a3_2 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector128.LoadUnsafe(ref x, (nuint)(j + 1)), v2 = Vector128.LoadUnsafe(ref x, (nuint)(j + 2));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 576) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 577) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 578) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 1152) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 1153) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 1154) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 1728) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 1729) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 1730) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,0), (1,1), (1,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero;
+            Vector128<float> a1_3 = Vector128<float>.Zero, a1_4 = Vector128<float>.Zero, a1_5 = Vector128<float>.Zero;
+            Vector128<float> a2_3 = Vector128<float>.Zero, a2_4 = Vector128<float>.Zero, a2_5 = Vector128<float>.Zero;
+            Vector128<float> a3_3 = Vector128<float>.Zero, a3_4 = Vector128<float>.Zero, a3_5 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v3 = Vector128.LoadUnsafe(ref x, (nuint)(j + 30)), v4 = Vector128.LoadUnsafe(ref x, (nuint)(j + 31)), v5 = Vector128.LoadUnsafe(ref x, (nuint)(j + 32));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 579) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 580) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 581) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 1155) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 1156) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 1157) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 1731) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 1732) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 1733) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,0), (2,1), (2,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero, a0_8 = Vector128<float>.Zero;
+            Vector128<float> a1_6 = Vector128<float>.Zero, a1_7 = Vector128<float>.Zero, a1_8 = Vector128<float>.Zero;
+            Vector128<float> a2_6 = Vector128<float>.Zero, a2_7 = Vector128<float>.Zero, a2_8 = Vector128<float>.Zero;
+            Vector128<float> a3_6 = Vector128<float>.Zero, a3_7 = Vector128<float>.Zero, a3_8 = Vector128<float>.Zero;
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v6 = Vector128.LoadUnsafe(ref x, (nuint)(j + 60)), v7 = Vector128.LoadUnsafe(ref x, (nuint)(j + 61)), v8 = Vector128.LoadUnsafe(ref x, (nuint)(j + 62));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 582) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 583) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 584) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 1158) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 1159) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 1160) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 1734) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 1735) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 1736) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f;
+            float a1_0 = 0f, a1_1 = 0f, a1_2 = 0f;
+            float a2_0 = 0f, a2_1 = 0f, a2_2 = 0f;
+            float a3_0 = 0f, a3_1 = 0f, a3_2 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v0 = Unsafe.Add(ref x, j), v1 = Unsafe.Add(ref x, j + 1), v2 = Unsafe.Add(ref x, j + 2);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_0 += d * v0; a0_1 += d * v1; a0_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_0 += d * v0; a1_1 += d * v1; a1_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_0 += d * v0; a2_1 += d * v1; a2_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_0 += d * v0; a3_1 += d * v1; a3_2 += d * v2;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2;
+            Unsafe.Add(ref dw, 576) += a1_0; Unsafe.Add(ref dw, 577) += a1_1; Unsafe.Add(ref dw, 578) += a1_2;
+            Unsafe.Add(ref dw, 1152) += a2_0; Unsafe.Add(ref dw, 1153) += a2_1; Unsafe.Add(ref dw, 1154) += a2_2;
+            Unsafe.Add(ref dw, 1728) += a3_0; Unsafe.Add(ref dw, 1729) += a3_1; Unsafe.Add(ref dw, 1730) += a3_2;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,0), (1,1), (1,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_3 = 0f, a0_4 = 0f, a0_5 = 0f;
+            float a1_3 = 0f, a1_4 = 0f, a1_5 = 0f;
+            float a2_3 = 0f, a2_4 = 0f, a2_5 = 0f;
+            float a3_3 = 0f, a3_4 = 0f, a3_5 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v3 = Unsafe.Add(ref x, j + 30), v4 = Unsafe.Add(ref x, j + 31), v5 = Unsafe.Add(ref x, j + 32);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_3 += d * v3; a0_4 += d * v4; a0_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_3 += d * v3; a1_4 += d * v4; a1_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_3 += d * v3; a2_4 += d * v4; a2_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_3 += d * v3; a3_4 += d * v4; a3_5 += d * v5;
+            }
+            Unsafe.Add(ref dw, 3) += a0_3; Unsafe.Add(ref dw, 4) += a0_4; Unsafe.Add(ref dw, 5) += a0_5;
+            Unsafe.Add(ref dw, 579) += a1_3; Unsafe.Add(ref dw, 580) += a1_4; Unsafe.Add(ref dw, 581) += a1_5;
+            Unsafe.Add(ref dw, 1155) += a2_3; Unsafe.Add(ref dw, 1156) += a2_4; Unsafe.Add(ref dw, 1157) += a2_5;
+            Unsafe.Add(ref dw, 1731) += a3_3; Unsafe.Add(ref dw, 1732) += a3_4; Unsafe.Add(ref dw, 1733) += a3_5;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,0), (2,1), (2,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_6 = 0f, a0_7 = 0f, a0_8 = 0f;
+            float a1_6 = 0f, a1_7 = 0f, a1_8 = 0f;
+            float a2_6 = 0f, a2_7 = 0f, a2_8 = 0f;
+            float a3_6 = 0f, a3_7 = 0f, a3_8 = 0f;
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v6 = Unsafe.Add(ref x, j + 60), v7 = Unsafe.Add(ref x, j + 61), v8 = Unsafe.Add(ref x, j + 62);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_6 += d * v6; a0_7 += d * v7; a0_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_6 += d * v6; a1_7 += d * v7; a1_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_6 += d * v6; a2_7 += d * v7; a2_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_6 += d * v6; a3_7 += d * v7; a3_8 += d * v8;
+            }
+            Unsafe.Add(ref dw, 6) += a0_6; Unsafe.Add(ref dw, 7) += a0_7; Unsafe.Add(ref dw, 8) += a0_8;
+            Unsafe.Add(ref dw, 582) += a1_6; Unsafe.Add(ref dw, 583) += a1_7; Unsafe.Add(ref dw, 584) += a1_8;
+            Unsafe.Add(ref dw, 1158) += a2_6; Unsafe.Add(ref dw, 1159) += a2_7; Unsafe.Add(ref dw, 1160) += a2_8;
+            Unsafe.Add(ref dw, 1734) += a3_6; Unsafe.Add(ref dw, 1735) += a3_7; Unsafe.Add(ref dw, 1736) += a3_8;
         }
 
     }

@@ -25,6 +25,7 @@
 //     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
 //     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
 //     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the convolution with the same weights, one specialized kernel
 //
 // Regenerated on every build from the [ConvTransposeLayer] attribute; edit the attribute, not this file.
 #nullable enable
@@ -58,10 +59,11 @@ namespace Demo
     ///     Vector512: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 16, OH = 7; model efficiency 0.22
     ///     Vector256: 8 filter(s) x 1 row(s) x 1 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 1 vector(s) of 8, OH = 7; model efficiency 0.45
     ///     Vector128: 4 filter(s) x 1 row(s) x 2 vector(s) = 8 accumulators; for 8 filter(s) per group, OW = 7 = 2 vector(s) of 4, OH = 7; model efficiency 0.61
+    /// Backward  specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by the convolution with the same weights, one specialized kernel
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Up : global::ConvGen.IConvLayer
+    partial class Up : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
     {
         /// <summary>Kernel size (height).</summary>
         public const int KernelH = 4;
@@ -123,6 +125,7 @@ namespace Demo
         {
         }
 
+        private global::ConvGen.Training.Parameter[]? _parameters;
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -250,6 +253,27 @@ namespace Demo
             public PhaseRunner(Up layer, int index) => (_layer, _index) = (layer, index);
 
             public void RunPart(in global::ConvGen.Internal.KernelCall call, int part, int parts) => _layer.RunPhase(_index, call, part, parts);
+        }
+
+        /// <inheritdoc/>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
+
+        /// <inheritdoc/>
+        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Up");
+            global::ConvGen.Internal.NetworkGuard.CheckGradients("Up", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
+            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            global::System.ReadOnlySpan<float> dz = outputGradient;
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            // The weight gradient pairs each output-gradient window with the input element it came from: the convolution
+            // that is this layer's transpose, with the output gradient as its input and the input as its output gradient.
+            global::ConvGen.Generated.Demo_Up_InputGradient_WeightGradient.Run(dz, outputShape, input, inputShape, parameters[0].Gradient, new global::ConvGen.Internal.Pads(0, 0, 1, 1, 1, 1));
+            if (!inputGradient.IsEmpty)
+            {
+                global::ConvGen.Generated.Demo_Up_InputGradient_Kernel.Run(dz, outputShape, inputGradient, inputShape, _weights, global::System.Array.Empty<float>(), 0, 1);
+            }
         }
     }
 }
@@ -2269,6 +2293,2142 @@ namespace ConvGen.Generated
                 Unsafe.Add(ref y, ow + 294) = acc6;
                 Unsafe.Add(ref y, ow + 343) = acc7;
             }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>Specialized kernel of <c>Up</c>; called only by that layer after its shapes are checked.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Up_InputGradient_Kernel
+    {
+        // Kernels are compiled fully optimized on first call (AggressiveOptimization): tiered compilation would
+        // otherwise run the first calls unoptimized, without inlining the per-tap multiply-adds.
+        // Geometry, baked in.
+        private const int KH = 4, KW = 4, SH = 2, SW = 2, PH = 1, PW = 1, Groups = 1;
+        private const int Cin = 8, Cout = 16;
+        private const int H = 14;
+        private const int W = 14;
+        private const int OW = 7; // output width
+        private const int OH = 7; // output height
+        private const int CoutG = 16; // output channels (filters) per group
+        private const nint PhaseLen = 8; // floats per column phase of a staged row: ceil((W + 2*1) / 2)
+        private const nint RowStride = 16; // floats per staged row: 2 phase(s) of PhaseLen, rounded up to 64 bytes so rows start on a cache line
+        private const nint PlaneStride = 256; // floats per staged plane: (H + 2*1) rows
+        private const nint OutPlane = 49; // floats per output plane
+        private const int CinG = 8; // input channels per group
+        private const int WOc = 128; // weights per filter: CinG * Kh * Kw
+
+        /// <summary>
+        /// Runs part <paramref name="part"/> of <paramref name="parts"/> of the layer on a checked input; <paramref name="bias"/> is
+        /// empty when the layer has none. The work items are (image, group, tile of filters) in order; each part takes a
+        /// contiguous range of them, so parts write disjoint outputs and each stages only the groups it touches.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, Span<float> output, TensorShape o, float[] weights, float[] bias, int part, int parts)
+        {
+            int inPlane = H * W, inImage = Cin * inPlane, outImage = Cout * (int)OutPlane;
+            ref float w0 = ref MemoryMarshal.GetArrayDataReference(weights);
+            ref float b0 = ref MemoryMarshal.GetArrayDataReference(bias);
+
+            // The path, and with it the filters per tile, is fixed for the whole call. Each IsHardwareAccelerated is a
+            // JIT/AOT-time constant: only one branch survives compilation.
+            int path, tile;
+            if (Vector512.IsHardwareAccelerated && OW >= 16) { path = 0; tile = 8; }
+            else if (Vector256.IsHardwareAccelerated && OW >= 8) { path = 1; tile = 8; }
+            else if (Vector128.IsHardwareAccelerated && OW >= 4) { path = 2; tile = 6; }
+            else { path = 3; tile = 8; }
+            int tiles = (CoutG + tile - 1) / tile;
+            int items = s.N * Groups * tiles;
+            int item = (int)((long)items * part / parts), last = (int)((long)items * (part + 1) / parts);
+            // A staged copy of one group's input planes: zero borders stand in for the padding, so no tap is tested per
+            // pixel. Staged right before use, so the copy is still in cache when the taps read it.
+            // Each thread stages into its own buffer: sharing one copy measured slower, as the other core then reads it
+            // from the first core's cache.
+            Span<float> staged = Scratch.Get(checked(CinG * (int)PlaneStride));
+            int stagedN = -1, stagedG = -1;
+            while (item < last)
+            {
+                int n = item / (Groups * tiles), g = item / tiles % Groups, first = item % tiles;
+                int end = Math.Min(tiles, first + (last - item));
+                ReadOnlySpan<float> image = input.Slice(n * inImage, inImage);
+                if (n != stagedN || g != stagedG)
+                {
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        PlaneStaging.Stage(image.Slice((g * CinG + c) * inPlane, inPlane), H, W, staged.Slice(c * (int)PlaneStride, (int)PlaneStride), PH, PW, SW, (int)RowStride);
+                    }
+                    (stagedN, stagedG) = (n, g);
+                }
+                ref float xg = ref MemoryMarshal.GetReference(staged);
+                ref float y0 = ref MemoryMarshal.GetReference(output.Slice(n * outImage, outImage));
+                int ocBegin = g * CoutG + first * tile, ocEnd = g * CoutG + Math.Min(CoutG, end * tile);
+                switch (path)
+                {
+                    case 0: Group_V512(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 1: Group_V256(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    case 2: Group_V128(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                    default: Group_Scalar(ref xg, ref w0, ref y0, ref b0, ocBegin, ocEnd); break;
+                }
+
+                item += end - first;
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector512: tiles of 8 filter(s).</summary>
+        private static void Group_V512(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V512(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 16 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V512(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector512<float> bias0 = Vector512<float>.Zero;
+            Vector512<float> bias1 = Vector512<float>.Zero;
+            Vector512<float> bias2 = Vector512<float>.Zero;
+            Vector512<float> bias3 = Vector512<float>.Zero;
+            Vector512<float> bias4 = Vector512<float>.Zero;
+            Vector512<float> bias5 = Vector512<float>.Zero;
+            Vector512<float> bias6 = Vector512<float>.Zero;
+            Vector512<float> bias7 = Vector512<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 16)
+                {
+                    nint c0 = Math.Min(ow, col1 - 16);
+                    Vector512<float> a0_0_0 = bias0;
+                    Vector512<float> a1_0_0 = bias1;
+                    Vector512<float> a2_0_0 = bias2;
+                    Vector512<float> a3_0_0 = bias3;
+                    Vector512<float> a4_0_0 = bias4;
+                    Vector512<float> a5_0_0 = bias5;
+                    Vector512<float> a6_0_0 = bias6;
+                    Vector512<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector512<float> x0; Vector512<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 256));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 384));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 512));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 640));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 768));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 896));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 257));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 385));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 513));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 641));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 769));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 897));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 258));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 386));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 514));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 642));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 770));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 898));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 9));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 259));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 387));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 515));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 643));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 771));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 899));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 260));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 388));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 516));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 644));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 772));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 900));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 24));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 261));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 389));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 517));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 645));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 773));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 901));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 262));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 390));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 518));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 646));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 774));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 902));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 25));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 263));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 391));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 519));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 647));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 775));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 903));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 32));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 264));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 392));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 520));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 648));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 776));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 904));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 40));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 265));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 393));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 521));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 649));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 777));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 905));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 33));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 266));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 394));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 522));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 650));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 778));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 906));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 41));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 267));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 395));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 523));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 651));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 779));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 907));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +3, read by output row/kernel row r0/ky3.
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 48));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 268));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 396));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 524));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 652));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 780));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 908));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 56));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 269));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 397));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 525));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 653));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 781));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 909));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 49));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 270));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 398));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 526));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 654));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 782));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 910));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector512.LoadUnsafe(ref xc, (nuint)(c0 + 57));
+                        k = Vector512.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 271));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 399));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 527));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 655));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 783));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector512.Create(Unsafe.Add(ref wc, 911));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector256: tiles of 8 filter(s).</summary>
+        private static void Group_V256(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 8 <= end; oc += 8)
+                {
+                    F8R1V1_V256(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>8 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 1 vector(s) of 8 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F8R1V1_V256(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector256<float> bias0 = Vector256<float>.Zero;
+            Vector256<float> bias1 = Vector256<float>.Zero;
+            Vector256<float> bias2 = Vector256<float>.Zero;
+            Vector256<float> bias3 = Vector256<float>.Zero;
+            Vector256<float> bias4 = Vector256<float>.Zero;
+            Vector256<float> bias5 = Vector256<float>.Zero;
+            Vector256<float> bias6 = Vector256<float>.Zero;
+            Vector256<float> bias7 = Vector256<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 8);
+                    Vector256<float> a0_0_0 = bias0;
+                    Vector256<float> a1_0_0 = bias1;
+                    Vector256<float> a2_0_0 = bias2;
+                    Vector256<float> a3_0_0 = bias3;
+                    Vector256<float> a4_0_0 = bias4;
+                    Vector256<float> a5_0_0 = bias5;
+                    Vector256<float> a6_0_0 = bias6;
+                    Vector256<float> a7_0_0 = bias7;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector256<float> x0; Vector256<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 256));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 384));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 512));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 640));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 768));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 896));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 8));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 257));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 385));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 513));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 641));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 769));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 897));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 1));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 258));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 386));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 514));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 642));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 770));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 898));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 9));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 259));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 387));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 515));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 643));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 771));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 899));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 16));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 260));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 388));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 516));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 644));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 772));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 900));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 24));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 261));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 389));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 517));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 645));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 773));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 901));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 17));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 262));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 390));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 518));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 646));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 774));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 902));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 25));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 263));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 391));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 519));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 647));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 775));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 903));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 32));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 264));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 392));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 520));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 648));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 776));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 904));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 40));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 265));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 393));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 521));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 649));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 777));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 905));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 33));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 266));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 394));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 522));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 650));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 778));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 906));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 41));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 267));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 395));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 523));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 651));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 779));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 907));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        // Input row +3, read by output row/kernel row r0/ky3.
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 48));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 268));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 396));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 524));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 652));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 780));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 908));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 56));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 269));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 397));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 525));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 653));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 781));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 909));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 49));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 270));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 398));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 526));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 654));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 782));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 910));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        x0 = Vector256.LoadUnsafe(ref xc, (nuint)(c0 + 57));
+                        k = Vector256.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 271));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 399));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 527));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 655));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 783));
+                        a6_0_0 = VectorFma.MultiplyAdd(a6_0_0, x0, k);
+                        k = Vector256.Create(Unsafe.Add(ref wc, 911));
+                        a7_0_0 = VectorFma.MultiplyAdd(a7_0_0, x0, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245));
+                    a6_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 294));
+                    a7_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 343));
+                }
+            }
+        }
+
+        /// <summary>Filters oc..end-1 of one group with Vector128: tiles of 6 filter(s), then 4 filter(s) left over.</summary>
+        private static void Group_V128(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            int first = oc;
+            // Every filter tile sweeps one chunk of output rows before the next chunk, so the input rows the chunk reads
+            // (about 32 KB) are still in L1 for the next filter tile, instead of the whole input streaming from L2 once
+            // per filter tile.
+            int chunk = Math.Max(1, (int)(8192 / ((long)CinG * 2 * RowStride)) / 1 * 1);
+            for (int row0 = 0; row0 < OH; row0 += chunk)
+            {
+                int row1 = Math.Min(OH, row0 + chunk);
+                oc = first;
+                for (; oc + 6 <= end; oc += 6)
+                {
+                    F6R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+                if (oc < end) // the 4 filter(s) after the full tiles
+                {
+                    F4R1V2_V128(ref xg, ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane), ref Unsafe.Add(ref b0, oc), row0, row1, 0, OW);
+                }
+            }
+        }
+
+        /// <summary>6 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (12 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F6R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            Vector128<float> bias4 = Vector128<float>.Zero;
+            Vector128<float> bias5 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    Vector128<float> a4_0_0 = bias4; Vector128<float> a4_0_1 = bias4;
+                    Vector128<float> a5_0_0 = bias5; Vector128<float> a5_0_1 = bias5;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 256));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 384));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 512));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 640));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 8));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 257));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 385));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 513));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 641));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 258));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 386));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 514));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 642));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 9)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 9));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 259));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 387));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 515));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 643));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 16)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 16));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 260));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 388));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 516));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 644));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 24)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 24));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 261));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 389));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 517));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 645));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 17)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 17));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 262));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 390));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 518));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 646));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 25)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 25));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 263));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 391));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 519));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 647));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 264));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 392));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 520));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 648));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 40)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 40));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 265));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 393));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 521));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 649));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 266));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 394));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 522));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 650));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 41)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 41));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 267));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 395));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 523));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 651));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        // Input row +3, read by output row/kernel row r0/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 48)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 48));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 268));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 396));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 524));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 652));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 56)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 56));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 269));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 397));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 525));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 653));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 49)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 49));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 270));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 398));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 526));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 654));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 57)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 57));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 271));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 399));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 527));
+                        a4_0_0 = VectorFma.MultiplyAdd(a4_0_0, x0, k); a4_0_1 = VectorFma.MultiplyAdd(a4_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 655));
+                        a5_0_0 = VectorFma.MultiplyAdd(a5_0_0, x0, k); a5_0_1 = VectorFma.MultiplyAdd(a5_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 147));
+                    a4_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 196)); a4_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 196));
+                    a5_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 245)); a5_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 245));
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) over output rows row0..row1-1 and columns col0..col1-1, 1 output row(s) x 2 vector(s) of 4 pixels at a time (8 accumulators); the last row and column blocks overlap the previous ones instead of masking.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void F4R1V2_V128(ref float x, ref float w, ref float y, ref float b, int row0, int row1, int col0, int col1)
+        {
+            Vector128<float> bias0 = Vector128<float>.Zero;
+            Vector128<float> bias1 = Vector128<float>.Zero;
+            Vector128<float> bias2 = Vector128<float>.Zero;
+            Vector128<float> bias3 = Vector128<float>.Zero;
+            for (int oh = row0; oh < row1; oh++)
+            {
+                nint row = oh;
+                ref float xr = ref Unsafe.Add(ref x, row * SH * RowStride);
+                ref float yr = ref Unsafe.Add(ref y, row * OW);
+                for (int ow = col0; ow < col1; ow += 8)
+                {
+                    nint c0 = Math.Min(ow, col1 - 4); nint c1 = Math.Min(ow + 4, col1 - 4);
+                    Vector128<float> a0_0_0 = bias0; Vector128<float> a0_0_1 = bias0;
+                    Vector128<float> a1_0_0 = bias1; Vector128<float> a1_0_1 = bias1;
+                    Vector128<float> a2_0_0 = bias2; Vector128<float> a2_0_1 = bias2;
+                    Vector128<float> a3_0_0 = bias3; Vector128<float> a3_0_1 = bias3;
+                    ref float xc = ref xr;
+                    ref float wc = ref w;
+                    for (int ic = 0; ic < CinG; ic++)
+                    {
+                        Vector128<float> x0; Vector128<float> x1; Vector128<float> k;
+                        // Input row +0, read by output row/kernel row r0/ky0.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 0));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 128));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 256));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 384));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 8)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 8));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 1));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 129));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 257));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 385));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 1)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 1));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 2));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 130));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 258));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 386));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 9)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 9));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 3));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 131));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 259));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 387));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +1, read by output row/kernel row r0/ky1.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 16)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 16));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 4));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 132));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 260));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 388));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 24)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 24));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 5));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 133));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 261));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 389));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 17)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 17));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 6));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 134));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 262));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 390));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 25)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 25));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 7));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 135));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 263));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 391));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +2, read by output row/kernel row r0/ky2.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 32)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 32));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 8));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 136));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 264));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 392));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 40)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 40));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 9));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 137));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 265));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 393));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 33)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 33));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 10));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 138));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 266));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 394));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 41)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 41));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 11));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 139));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 267));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 395));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        // Input row +3, read by output row/kernel row r0/ky3.
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 48)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 48));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 12));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 140));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 268));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 396));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 56)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 56));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 13));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 141));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 269));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 397));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 49)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 49));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 14));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 142));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 270));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 398));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        x0 = Vector128.LoadUnsafe(ref xc, (nuint)(c0 + 57)); x1 = Vector128.LoadUnsafe(ref xc, (nuint)(c1 + 57));
+                        k = Vector128.Create(Unsafe.Add(ref wc, 15));
+                        a0_0_0 = VectorFma.MultiplyAdd(a0_0_0, x0, k); a0_0_1 = VectorFma.MultiplyAdd(a0_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 143));
+                        a1_0_0 = VectorFma.MultiplyAdd(a1_0_0, x0, k); a1_0_1 = VectorFma.MultiplyAdd(a1_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 271));
+                        a2_0_0 = VectorFma.MultiplyAdd(a2_0_0, x0, k); a2_0_1 = VectorFma.MultiplyAdd(a2_0_1, x1, k);
+                        k = Vector128.Create(Unsafe.Add(ref wc, 399));
+                        a3_0_0 = VectorFma.MultiplyAdd(a3_0_0, x0, k); a3_0_1 = VectorFma.MultiplyAdd(a3_0_1, x1, k);
+                        xc = ref Unsafe.Add(ref xc, PlaneStride);
+                        wc = ref Unsafe.Add(ref wc, 16);
+                    }
+                    a0_0_0.StoreUnsafe(ref yr, (nuint)(c0)); a0_0_1.StoreUnsafe(ref yr, (nuint)(c1));
+                    a1_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 49)); a1_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 49));
+                    a2_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 98)); a2_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 98));
+                    a3_0_0.StoreUnsafe(ref yr, (nuint)(c0 + 147)); a3_0_1.StoreUnsafe(ref yr, (nuint)(c1 + 147));
+                }
+            }
+        }
+
+        /// <summary>One group without SIMD (or with rows narrower than every vector): a row of one pixel at a time per tile of filters.</summary>
+        private static void Group_Scalar(ref float xg, ref float w0, ref float y0, ref float b0, int oc, int end)
+        {
+            for (; oc + 8 <= end; oc += 8)
+            {
+                for (int oh = 0; oh < OH; oh++)
+                {
+                    Tile8_Scalar(ref Unsafe.Add(ref xg, oh * SH * RowStride), ref Unsafe.Add(ref w0, oc * WOc), ref Unsafe.Add(ref y0, oc * OutPlane + oh * OW), ref Unsafe.Add(ref b0, oc));
+                }
+            }
+        }
+
+        /// <summary>8 filter(s), one output pixel per step: no SIMD, or an output row narrower than every vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile8_Scalar(ref float x, ref float w, ref float y, ref float b)
+        {
+            for (nint ow = 0; ow < OW; ow++)
+            {
+                float acc0 = 0f; float acc1 = 0f; float acc2 = 0f; float acc3 = 0f; float acc4 = 0f; float acc5 = 0f; float acc6 = 0f; float acc7 = 0f;
+                ref float xc = ref Unsafe.Add(ref x, ow);
+                ref float wc = ref w;
+                for (int ic = 0; ic < CinG; ic++)
+                {
+                    float v;
+                    // Row ky=0.
+                    v = xc;
+                    acc0 += v * Unsafe.Add(ref wc, 0); acc1 += v * Unsafe.Add(ref wc, 128); acc2 += v * Unsafe.Add(ref wc, 256); acc3 += v * Unsafe.Add(ref wc, 384); acc4 += v * Unsafe.Add(ref wc, 512); acc5 += v * Unsafe.Add(ref wc, 640); acc6 += v * Unsafe.Add(ref wc, 768); acc7 += v * Unsafe.Add(ref wc, 896);
+                    v = Unsafe.Add(ref xc, 8);
+                    acc0 += v * Unsafe.Add(ref wc, 1); acc1 += v * Unsafe.Add(ref wc, 129); acc2 += v * Unsafe.Add(ref wc, 257); acc3 += v * Unsafe.Add(ref wc, 385); acc4 += v * Unsafe.Add(ref wc, 513); acc5 += v * Unsafe.Add(ref wc, 641); acc6 += v * Unsafe.Add(ref wc, 769); acc7 += v * Unsafe.Add(ref wc, 897);
+                    v = Unsafe.Add(ref xc, 1);
+                    acc0 += v * Unsafe.Add(ref wc, 2); acc1 += v * Unsafe.Add(ref wc, 130); acc2 += v * Unsafe.Add(ref wc, 258); acc3 += v * Unsafe.Add(ref wc, 386); acc4 += v * Unsafe.Add(ref wc, 514); acc5 += v * Unsafe.Add(ref wc, 642); acc6 += v * Unsafe.Add(ref wc, 770); acc7 += v * Unsafe.Add(ref wc, 898);
+                    v = Unsafe.Add(ref xc, 9);
+                    acc0 += v * Unsafe.Add(ref wc, 3); acc1 += v * Unsafe.Add(ref wc, 131); acc2 += v * Unsafe.Add(ref wc, 259); acc3 += v * Unsafe.Add(ref wc, 387); acc4 += v * Unsafe.Add(ref wc, 515); acc5 += v * Unsafe.Add(ref wc, 643); acc6 += v * Unsafe.Add(ref wc, 771); acc7 += v * Unsafe.Add(ref wc, 899);
+                    // Row ky=1.
+                    v = Unsafe.Add(ref xc, 16);
+                    acc0 += v * Unsafe.Add(ref wc, 4); acc1 += v * Unsafe.Add(ref wc, 132); acc2 += v * Unsafe.Add(ref wc, 260); acc3 += v * Unsafe.Add(ref wc, 388); acc4 += v * Unsafe.Add(ref wc, 516); acc5 += v * Unsafe.Add(ref wc, 644); acc6 += v * Unsafe.Add(ref wc, 772); acc7 += v * Unsafe.Add(ref wc, 900);
+                    v = Unsafe.Add(ref xc, 24);
+                    acc0 += v * Unsafe.Add(ref wc, 5); acc1 += v * Unsafe.Add(ref wc, 133); acc2 += v * Unsafe.Add(ref wc, 261); acc3 += v * Unsafe.Add(ref wc, 389); acc4 += v * Unsafe.Add(ref wc, 517); acc5 += v * Unsafe.Add(ref wc, 645); acc6 += v * Unsafe.Add(ref wc, 773); acc7 += v * Unsafe.Add(ref wc, 901);
+                    v = Unsafe.Add(ref xc, 17);
+                    acc0 += v * Unsafe.Add(ref wc, 6); acc1 += v * Unsafe.Add(ref wc, 134); acc2 += v * Unsafe.Add(ref wc, 262); acc3 += v * Unsafe.Add(ref wc, 390); acc4 += v * Unsafe.Add(ref wc, 518); acc5 += v * Unsafe.Add(ref wc, 646); acc6 += v * Unsafe.Add(ref wc, 774); acc7 += v * Unsafe.Add(ref wc, 902);
+                    v = Unsafe.Add(ref xc, 25);
+                    acc0 += v * Unsafe.Add(ref wc, 7); acc1 += v * Unsafe.Add(ref wc, 135); acc2 += v * Unsafe.Add(ref wc, 263); acc3 += v * Unsafe.Add(ref wc, 391); acc4 += v * Unsafe.Add(ref wc, 519); acc5 += v * Unsafe.Add(ref wc, 647); acc6 += v * Unsafe.Add(ref wc, 775); acc7 += v * Unsafe.Add(ref wc, 903);
+                    // Row ky=2.
+                    v = Unsafe.Add(ref xc, 32);
+                    acc0 += v * Unsafe.Add(ref wc, 8); acc1 += v * Unsafe.Add(ref wc, 136); acc2 += v * Unsafe.Add(ref wc, 264); acc3 += v * Unsafe.Add(ref wc, 392); acc4 += v * Unsafe.Add(ref wc, 520); acc5 += v * Unsafe.Add(ref wc, 648); acc6 += v * Unsafe.Add(ref wc, 776); acc7 += v * Unsafe.Add(ref wc, 904);
+                    v = Unsafe.Add(ref xc, 40);
+                    acc0 += v * Unsafe.Add(ref wc, 9); acc1 += v * Unsafe.Add(ref wc, 137); acc2 += v * Unsafe.Add(ref wc, 265); acc3 += v * Unsafe.Add(ref wc, 393); acc4 += v * Unsafe.Add(ref wc, 521); acc5 += v * Unsafe.Add(ref wc, 649); acc6 += v * Unsafe.Add(ref wc, 777); acc7 += v * Unsafe.Add(ref wc, 905);
+                    v = Unsafe.Add(ref xc, 33);
+                    acc0 += v * Unsafe.Add(ref wc, 10); acc1 += v * Unsafe.Add(ref wc, 138); acc2 += v * Unsafe.Add(ref wc, 266); acc3 += v * Unsafe.Add(ref wc, 394); acc4 += v * Unsafe.Add(ref wc, 522); acc5 += v * Unsafe.Add(ref wc, 650); acc6 += v * Unsafe.Add(ref wc, 778); acc7 += v * Unsafe.Add(ref wc, 906);
+                    v = Unsafe.Add(ref xc, 41);
+                    acc0 += v * Unsafe.Add(ref wc, 11); acc1 += v * Unsafe.Add(ref wc, 139); acc2 += v * Unsafe.Add(ref wc, 267); acc3 += v * Unsafe.Add(ref wc, 395); acc4 += v * Unsafe.Add(ref wc, 523); acc5 += v * Unsafe.Add(ref wc, 651); acc6 += v * Unsafe.Add(ref wc, 779); acc7 += v * Unsafe.Add(ref wc, 907);
+                    // Row ky=3.
+                    v = Unsafe.Add(ref xc, 48);
+                    acc0 += v * Unsafe.Add(ref wc, 12); acc1 += v * Unsafe.Add(ref wc, 140); acc2 += v * Unsafe.Add(ref wc, 268); acc3 += v * Unsafe.Add(ref wc, 396); acc4 += v * Unsafe.Add(ref wc, 524); acc5 += v * Unsafe.Add(ref wc, 652); acc6 += v * Unsafe.Add(ref wc, 780); acc7 += v * Unsafe.Add(ref wc, 908);
+                    v = Unsafe.Add(ref xc, 56);
+                    acc0 += v * Unsafe.Add(ref wc, 13); acc1 += v * Unsafe.Add(ref wc, 141); acc2 += v * Unsafe.Add(ref wc, 269); acc3 += v * Unsafe.Add(ref wc, 397); acc4 += v * Unsafe.Add(ref wc, 525); acc5 += v * Unsafe.Add(ref wc, 653); acc6 += v * Unsafe.Add(ref wc, 781); acc7 += v * Unsafe.Add(ref wc, 909);
+                    v = Unsafe.Add(ref xc, 49);
+                    acc0 += v * Unsafe.Add(ref wc, 14); acc1 += v * Unsafe.Add(ref wc, 142); acc2 += v * Unsafe.Add(ref wc, 270); acc3 += v * Unsafe.Add(ref wc, 398); acc4 += v * Unsafe.Add(ref wc, 526); acc5 += v * Unsafe.Add(ref wc, 654); acc6 += v * Unsafe.Add(ref wc, 782); acc7 += v * Unsafe.Add(ref wc, 910);
+                    v = Unsafe.Add(ref xc, 57);
+                    acc0 += v * Unsafe.Add(ref wc, 15); acc1 += v * Unsafe.Add(ref wc, 143); acc2 += v * Unsafe.Add(ref wc, 271); acc3 += v * Unsafe.Add(ref wc, 399); acc4 += v * Unsafe.Add(ref wc, 527); acc5 += v * Unsafe.Add(ref wc, 655); acc6 += v * Unsafe.Add(ref wc, 783); acc7 += v * Unsafe.Add(ref wc, 911);
+                    xc = ref Unsafe.Add(ref xc, PlaneStride);
+                    wc = ref Unsafe.Add(ref wc, 16);
+                }
+                Unsafe.Add(ref y, ow) = acc0;
+                Unsafe.Add(ref y, ow + 49) = acc1;
+                Unsafe.Add(ref y, ow + 98) = acc2;
+                Unsafe.Add(ref y, ow + 147) = acc3;
+                Unsafe.Add(ref y, ow + 196) = acc4;
+                Unsafe.Add(ref y, ow + 245) = acc5;
+                Unsafe.Add(ref y, ow + 294) = acc6;
+                Unsafe.Add(ref y, ow + 343) = acc7;
+            }
+        }
+
+    }
+}
+
+namespace ConvGen.Generated
+{
+    using System;
+    using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
+    using System.Runtime.Intrinsics;
+    using ConvGen.Internal;
+
+    /// <summary>
+    /// Weight gradient of the convolution whose forward kernel is <c>Demo_Up_InputGradient_Kernel</c>: adds to
+    /// weightGradient[oc, c, kd, kh, kw] the sum over images and output positions of outputGradient[n, oc, od, oh, ow] times
+    /// the zero-padded input at [n, g*CinG + c, od*SD - front + kd*DD, oh*SH - top + kh*DH, ow*SW - left + kw*DW].
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
+    [global::System.Diagnostics.DebuggerNonUserCode]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    internal static class Demo_Up_InputGradient_WeightGradient
+    {
+        // Each weight's gradient is a dot product over output positions. Every output position of the batch has one
+        // flat index j, and a pass of a few thousand positions is staged at a time so that the input that tap t meets
+        // at j sits at j + offset(t) (the zero-padded input split into stride phases, see GradientStaging). A tile of
+        // filters x taps keeps one vector accumulator per (filter, tap) in registers over the pass: per vector of
+        // positions one gradient load per filter and one input load per tap feed filters x taps multiply-adds, and each
+        // accumulator is reduced to one float once per pass. A pass is as long as keeps the tile's gradient, reread for
+        // every input channel and tap chunk, in L1.
+        //   Vector512: 4 filter(s) x 3 chunks of up to 6 taps = 24 accumulators, over 1536 positions per pass
+        //   Vector256: 4 filter(s) x 6 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   Vector128: 4 filter(s) x 6 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        //   scalar: 4 filter(s) x 6 chunks of up to 3 taps = 12 accumulators, over 1536 positions per pass
+        // Geometry, baked in.
+        private const int KD = 1, KH = 4, KW = 4, SD = 1, SH = 2, SW = 2, DD = 1, DH = 1, DW = 1, Groups = 1;
+        private const int Taps = 16, PlaneTaps = 16; // weights per filter and input channel; per depth tap
+        private const int OD = 1; // output depth
+        private const int OH = 7; // output height
+        private const int OW = 7; // output width
+        private const int PD = 1; // planes per staged image: OD + (KD-1)*DD/SD, the deepest in-phase depth tap
+        private const int PH = 8; // rows per staged plane: OH + (KH-1)*DH/SH
+        private const int PW = 8; // columns per staged row: OW + (KW-1)*DW/SW
+        private const nint Plane = 64; // positions per staged plane
+        private const nint Image = 64; // positions per staged image
+        private const nint Reach = 9; // the furthest in-phase tap offset: (KD-1)*DD/SD planes, (KH-1)*DH/SH rows and (KW-1)*DW/SW columns
+        private const int CinG = 8; // input channels per group
+        private const int CoutG = 16; // output channels (filters) per group
+        private const int WOc = 128; // weights per filter: CinG * Taps
+
+        /// <summary>
+        /// Adds the batch's weight gradient to <paramref name="weightGradient"/> (OIDHW, PyTorch's layout) given the input, the
+        /// gradient of the loss with respect to the convolution's output (the caller applies any activation's derivative
+        /// first) and the pads resolved for this input; shapes are checked by the caller. Does not touch the bias.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run(ReadOnlySpan<float> input, TensorShape s, ReadOnlySpan<float> outputGradient, TensorShape o, Span<float> weightGradient, global::ConvGen.Internal.Pads pads)
+        {
+            // The path's filters per tile (the staged gradient's tiling) and positions per pass. Each IsHardwareAccelerated
+            // is a JIT/AOT-time constant: only one branch survives compilation, here and in the dispatch below.
+            int tile, positions;
+            if (Vector512.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector256.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else if (Vector128.IsHardwareAccelerated) { tile = 4; positions = 1536; }
+            else { tile = 4; positions = 1536; }
+            // Input rows a pass stages: its positions, a vector past them, the furthest tap's reach, and partial rows at both ends.
+            int passRows = (int)((positions + 16 + Reach) / PW + 2);
+            nint PhaseStride = (passRows * (nint)PW + 15) / 16 * 16; // floats per stride phase of a staged input channel
+            nint XChannel = 4 * PhaseStride; // floats per staged input channel: 4 stride phase(s)
+            int xFloats = checked(CinG * (int)XChannel), yFloats = checked(CoutG * positions);
+            // One scratch span for both stagings (Scratch hands out one span per thread).
+            Span<float> scratch = Scratch.Get(checked(xFloats + yFloats));
+            Span<float> xs = scratch.Slice(0, xFloats), ys = scratch.Slice(xFloats, yFloats);
+            ref float x0 = ref MemoryMarshal.GetReference(xs);
+            ref float y0 = ref MemoryMarshal.GetReference(ys);
+            ref float w0 = ref MemoryMarshal.GetReference(weightGradient);
+            nint end = (s.N - 1) * Image + (OD - 1) * Plane + (OH - 1) * (nint)PW + OW; // one past the batch's last output position
+            for (int g = 0; g < Groups; g++)
+            {
+                ref float wg = ref Unsafe.Add(ref w0, g * CoutG * WOc);
+                for (nint j0 = 0; j0 < end; j0 += positions)
+                {
+                    nint j1 = Math.Min(end, j0 + positions);
+                    nint row0 = j0 / PW; // the pass's first staged row
+                    for (int c = 0; c < CinG; c++)
+                    {
+                        GradientStaging.StageInput(input, s, g * CinG + c, pads, SD, SH, SW, PD, PH, PW, row0, passRows, (int)PhaseStride, xs.Slice(c * (int)XChannel, (int)XChannel));
+                    }
+                    GradientStaging.StageOutputGradient(outputGradient, o, g * CoutG, CoutG, tile, PD, PH, PW, j0, j1, positions, ys);
+                    // The tiles count positions from j0, which is column j0 - row0 * PW of the first staged row.
+                    ref float xp = ref Unsafe.Add(ref x0, j0 - row0 * PW);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        Group_V512(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector256.IsHardwareAccelerated)
+                    {
+                        Group_V256(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else if (Vector128.IsHardwareAccelerated)
+                    {
+                        Group_V128(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                    else
+                    {
+                        Group_Scalar(ref xp, ref y0, ref wg, j1 - j0, PhaseStride, XChannel);
+                    }
+                }
+            }
+        }
+
+        /// <summary>One pass of one group with Vector512: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V512(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to5_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to10_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps11to15_V512(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2), (0,3), (1,0), (1,1) = 24 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to5_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_0 = Vector512<float>.Zero, a0_1 = Vector512<float>.Zero, a0_2 = Vector512<float>.Zero, a0_3 = Vector512<float>.Zero, a0_4 = Vector512<float>.Zero, a0_5 = Vector512<float>.Zero;
+            Vector512<float> a1_0 = Vector512<float>.Zero, a1_1 = Vector512<float>.Zero, a1_2 = Vector512<float>.Zero, a1_3 = Vector512<float>.Zero, a1_4 = Vector512<float>.Zero, a1_5 = Vector512<float>.Zero;
+            Vector512<float> a2_0 = Vector512<float>.Zero, a2_1 = Vector512<float>.Zero, a2_2 = Vector512<float>.Zero, a2_3 = Vector512<float>.Zero, a2_4 = Vector512<float>.Zero, a2_5 = Vector512<float>.Zero;
+            Vector512<float> a3_0 = Vector512<float>.Zero, a3_1 = Vector512<float>.Zero, a3_2 = Vector512<float>.Zero, a3_3 = Vector512<float>.Zero, a3_4 = Vector512<float>.Zero, a3_5 = Vector512<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x2 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j)); // tap (0,0)
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d0, v); a1_0 = VectorFma.MultiplyAdd(a1_0, d1, v); a2_0 = VectorFma.MultiplyAdd(a2_0, d2, v); a3_0 = VectorFma.MultiplyAdd(a3_0, d3, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j)); // tap (0,1)
+                a0_1 = VectorFma.MultiplyAdd(a0_1, d0, v); a1_1 = VectorFma.MultiplyAdd(a1_1, d1, v); a2_1 = VectorFma.MultiplyAdd(a2_1, d2, v); a3_1 = VectorFma.MultiplyAdd(a3_1, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 1)); // tap (0,2)
+                a0_2 = VectorFma.MultiplyAdd(a0_2, d0, v); a1_2 = VectorFma.MultiplyAdd(a1_2, d1, v); a2_2 = VectorFma.MultiplyAdd(a2_2, d2, v); a3_2 = VectorFma.MultiplyAdd(a3_2, d3, v);
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 1)); // tap (0,3)
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d0, v); a1_3 = VectorFma.MultiplyAdd(a1_3, d1, v); a2_3 = VectorFma.MultiplyAdd(a2_3, d2, v); a3_3 = VectorFma.MultiplyAdd(a3_3, d3, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j)); // tap (1,0)
+                a0_4 = VectorFma.MultiplyAdd(a0_4, d0, v); a1_4 = VectorFma.MultiplyAdd(a1_4, d1, v); a2_4 = VectorFma.MultiplyAdd(a2_4, d2, v); a3_4 = VectorFma.MultiplyAdd(a3_4, d3, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j)); // tap (1,1)
+                a0_5 = VectorFma.MultiplyAdd(a0_5, d0, v); a1_5 = VectorFma.MultiplyAdd(a1_5, d1, v); a2_5 = VectorFma.MultiplyAdd(a2_5, d2, v); a3_5 = VectorFma.MultiplyAdd(a3_5, d3, v);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2); Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 128) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 129) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 130) += GradientStaging.Sum(a1_2); Unsafe.Add(ref dw, 131) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 132) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 133) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 256) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 257) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 258) += GradientStaging.Sum(a2_2); Unsafe.Add(ref dw, 259) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 260) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 261) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 384) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 385) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 386) += GradientStaging.Sum(a3_2); Unsafe.Add(ref dw, 387) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 388) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 389) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0), (2,1), (2,2) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to10_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_6 = Vector512<float>.Zero, a0_7 = Vector512<float>.Zero, a0_8 = Vector512<float>.Zero, a0_9 = Vector512<float>.Zero, a0_10 = Vector512<float>.Zero;
+            Vector512<float> a1_6 = Vector512<float>.Zero, a1_7 = Vector512<float>.Zero, a1_8 = Vector512<float>.Zero, a1_9 = Vector512<float>.Zero, a1_10 = Vector512<float>.Zero;
+            Vector512<float> a2_6 = Vector512<float>.Zero, a2_7 = Vector512<float>.Zero, a2_8 = Vector512<float>.Zero, a2_9 = Vector512<float>.Zero, a2_10 = Vector512<float>.Zero;
+            Vector512<float> a3_6 = Vector512<float>.Zero, a3_7 = Vector512<float>.Zero, a3_8 = Vector512<float>.Zero, a3_9 = Vector512<float>.Zero, a3_10 = Vector512<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            ref float x2 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 1)); // tap (1,2)
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d0, v); a1_6 = VectorFma.MultiplyAdd(a1_6, d1, v); a2_6 = VectorFma.MultiplyAdd(a2_6, d2, v); a3_6 = VectorFma.MultiplyAdd(a3_6, d3, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 1)); // tap (1,3)
+                a0_7 = VectorFma.MultiplyAdd(a0_7, d0, v); a1_7 = VectorFma.MultiplyAdd(a1_7, d1, v); a2_7 = VectorFma.MultiplyAdd(a2_7, d2, v); a3_7 = VectorFma.MultiplyAdd(a3_7, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 8)); // tap (2,0)
+                a0_8 = VectorFma.MultiplyAdd(a0_8, d0, v); a1_8 = VectorFma.MultiplyAdd(a1_8, d1, v); a2_8 = VectorFma.MultiplyAdd(a2_8, d2, v); a3_8 = VectorFma.MultiplyAdd(a3_8, d3, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 8)); // tap (2,1)
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d0, v); a1_9 = VectorFma.MultiplyAdd(a1_9, d1, v); a2_9 = VectorFma.MultiplyAdd(a2_9, d2, v); a3_9 = VectorFma.MultiplyAdd(a3_9, d3, v);
+                v = Vector512.LoadUnsafe(ref x, (nuint)(j + 9)); // tap (2,2)
+                a0_10 = VectorFma.MultiplyAdd(a0_10, d0, v); a1_10 = VectorFma.MultiplyAdd(a1_10, d1, v); a2_10 = VectorFma.MultiplyAdd(a2_10, d2, v); a3_10 = VectorFma.MultiplyAdd(a3_10, d3, v);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8); Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10);
+            Unsafe.Add(ref dw, 134) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 135) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 136) += GradientStaging.Sum(a1_8); Unsafe.Add(ref dw, 137) += GradientStaging.Sum(a1_9); Unsafe.Add(ref dw, 138) += GradientStaging.Sum(a1_10);
+            Unsafe.Add(ref dw, 262) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 263) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 264) += GradientStaging.Sum(a2_8); Unsafe.Add(ref dw, 265) += GradientStaging.Sum(a2_9); Unsafe.Add(ref dw, 266) += GradientStaging.Sum(a2_10);
+            Unsafe.Add(ref dw, 390) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 391) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 392) += GradientStaging.Sum(a3_8); Unsafe.Add(ref dw, 393) += GradientStaging.Sum(a3_9); Unsafe.Add(ref dw, 394) += GradientStaging.Sum(a3_10);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,3), (3,0), (3,1), (3,2), (3,3) = 20 accumulator(s), 16 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps11to15_V512(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector512<float> a0_11 = Vector512<float>.Zero, a0_12 = Vector512<float>.Zero, a0_13 = Vector512<float>.Zero, a0_14 = Vector512<float>.Zero, a0_15 = Vector512<float>.Zero;
+            Vector512<float> a1_11 = Vector512<float>.Zero, a1_12 = Vector512<float>.Zero, a1_13 = Vector512<float>.Zero, a1_14 = Vector512<float>.Zero, a1_15 = Vector512<float>.Zero;
+            Vector512<float> a2_11 = Vector512<float>.Zero, a2_12 = Vector512<float>.Zero, a2_13 = Vector512<float>.Zero, a2_14 = Vector512<float>.Zero, a2_15 = Vector512<float>.Zero;
+            Vector512<float> a3_11 = Vector512<float>.Zero, a3_12 = Vector512<float>.Zero, a3_13 = Vector512<float>.Zero, a3_14 = Vector512<float>.Zero, a3_15 = Vector512<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x2 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0, yj = 0; j < count; j += 16, yj += 64)
+            {
+                Vector512<float> d0 = Vector512.LoadUnsafe(ref y, (nuint)(yj)), d1 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 16)), d2 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 32)), d3 = Vector512.LoadUnsafe(ref y, (nuint)(yj + 48));
+                Vector512<float> v;
+                v = Vector512.LoadUnsafe(ref x0, (nuint)(j + 9)); // tap (2,3)
+                a0_11 = VectorFma.MultiplyAdd(a0_11, d0, v); a1_11 = VectorFma.MultiplyAdd(a1_11, d1, v); a2_11 = VectorFma.MultiplyAdd(a2_11, d2, v); a3_11 = VectorFma.MultiplyAdd(a3_11, d3, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 8)); // tap (3,0)
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d0, v); a1_12 = VectorFma.MultiplyAdd(a1_12, d1, v); a2_12 = VectorFma.MultiplyAdd(a2_12, d2, v); a3_12 = VectorFma.MultiplyAdd(a3_12, d3, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 8)); // tap (3,1)
+                a0_13 = VectorFma.MultiplyAdd(a0_13, d0, v); a1_13 = VectorFma.MultiplyAdd(a1_13, d1, v); a2_13 = VectorFma.MultiplyAdd(a2_13, d2, v); a3_13 = VectorFma.MultiplyAdd(a3_13, d3, v);
+                v = Vector512.LoadUnsafe(ref x1, (nuint)(j + 9)); // tap (3,2)
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d0, v); a1_14 = VectorFma.MultiplyAdd(a1_14, d1, v); a2_14 = VectorFma.MultiplyAdd(a2_14, d2, v); a3_14 = VectorFma.MultiplyAdd(a3_14, d3, v);
+                v = Vector512.LoadUnsafe(ref x2, (nuint)(j + 9)); // tap (3,3)
+                a0_15 = VectorFma.MultiplyAdd(a0_15, d0, v); a1_15 = VectorFma.MultiplyAdd(a1_15, d1, v); a2_15 = VectorFma.MultiplyAdd(a2_15, d2, v); a3_15 = VectorFma.MultiplyAdd(a3_15, d3, v);
+            }
+            Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11); Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13); Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15);
+            Unsafe.Add(ref dw, 139) += GradientStaging.Sum(a1_11); Unsafe.Add(ref dw, 140) += GradientStaging.Sum(a1_12); Unsafe.Add(ref dw, 141) += GradientStaging.Sum(a1_13); Unsafe.Add(ref dw, 142) += GradientStaging.Sum(a1_14); Unsafe.Add(ref dw, 143) += GradientStaging.Sum(a1_15);
+            Unsafe.Add(ref dw, 267) += GradientStaging.Sum(a2_11); Unsafe.Add(ref dw, 268) += GradientStaging.Sum(a2_12); Unsafe.Add(ref dw, 269) += GradientStaging.Sum(a2_13); Unsafe.Add(ref dw, 270) += GradientStaging.Sum(a2_14); Unsafe.Add(ref dw, 271) += GradientStaging.Sum(a2_15);
+            Unsafe.Add(ref dw, 395) += GradientStaging.Sum(a3_11); Unsafe.Add(ref dw, 396) += GradientStaging.Sum(a3_12); Unsafe.Add(ref dw, 397) += GradientStaging.Sum(a3_13); Unsafe.Add(ref dw, 398) += GradientStaging.Sum(a3_14); Unsafe.Add(ref dw, 399) += GradientStaging.Sum(a3_15);
+        }
+
+        /// <summary>One pass of one group with Vector256: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V256(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps9to11_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps12to13_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps14to15_V256(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_0 = Vector256<float>.Zero, a0_1 = Vector256<float>.Zero, a0_2 = Vector256<float>.Zero;
+            Vector256<float> a1_0 = Vector256<float>.Zero, a1_1 = Vector256<float>.Zero, a1_2 = Vector256<float>.Zero;
+            Vector256<float> a2_0 = Vector256<float>.Zero, a2_1 = Vector256<float>.Zero, a2_2 = Vector256<float>.Zero;
+            Vector256<float> a3_0 = Vector256<float>.Zero, a3_1 = Vector256<float>.Zero, a3_2 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector256.LoadUnsafe(ref x0, (nuint)(j)), v2 = Vector256.LoadUnsafe(ref x, (nuint)(j + 1));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 128) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 129) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 130) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 256) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 257) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 258) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 384) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 385) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 386) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (1,0), (1,1) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_3 = Vector256<float>.Zero, a0_4 = Vector256<float>.Zero, a0_5 = Vector256<float>.Zero;
+            Vector256<float> a1_3 = Vector256<float>.Zero, a1_4 = Vector256<float>.Zero, a1_5 = Vector256<float>.Zero;
+            Vector256<float> a2_3 = Vector256<float>.Zero, a2_4 = Vector256<float>.Zero, a2_5 = Vector256<float>.Zero;
+            Vector256<float> a3_3 = Vector256<float>.Zero, a3_4 = Vector256<float>.Zero, a3_5 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x2 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v3 = Vector256.LoadUnsafe(ref x0, (nuint)(j + 1)), v4 = Vector256.LoadUnsafe(ref x1, (nuint)(j)), v5 = Vector256.LoadUnsafe(ref x2, (nuint)(j));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 131) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 132) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 133) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 259) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 260) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 261) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 387) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 388) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 389) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_6 = Vector256<float>.Zero, a0_7 = Vector256<float>.Zero, a0_8 = Vector256<float>.Zero;
+            Vector256<float> a1_6 = Vector256<float>.Zero, a1_7 = Vector256<float>.Zero, a1_8 = Vector256<float>.Zero;
+            Vector256<float> a2_6 = Vector256<float>.Zero, a2_7 = Vector256<float>.Zero, a2_8 = Vector256<float>.Zero;
+            Vector256<float> a3_6 = Vector256<float>.Zero, a3_7 = Vector256<float>.Zero, a3_8 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v6 = Vector256.LoadUnsafe(ref x0, (nuint)(j + 1)), v7 = Vector256.LoadUnsafe(ref x1, (nuint)(j + 1)), v8 = Vector256.LoadUnsafe(ref x, (nuint)(j + 8));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 134) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 135) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 136) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 262) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 263) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 264) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 390) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 391) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 392) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,1), (2,2), (2,3) = 12 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps9to11_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_9 = Vector256<float>.Zero, a0_10 = Vector256<float>.Zero, a0_11 = Vector256<float>.Zero;
+            Vector256<float> a1_9 = Vector256<float>.Zero, a1_10 = Vector256<float>.Zero, a1_11 = Vector256<float>.Zero;
+            Vector256<float> a2_9 = Vector256<float>.Zero, a2_10 = Vector256<float>.Zero, a2_11 = Vector256<float>.Zero;
+            Vector256<float> a3_9 = Vector256<float>.Zero, a3_10 = Vector256<float>.Zero, a3_11 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v9 = Vector256.LoadUnsafe(ref x0, (nuint)(j + 8)), v10 = Vector256.LoadUnsafe(ref x, (nuint)(j + 9)), v11 = Vector256.LoadUnsafe(ref x0, (nuint)(j + 9));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d, v9); a0_10 = VectorFma.MultiplyAdd(a0_10, d, v10); a0_11 = VectorFma.MultiplyAdd(a0_11, d, v11);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_9 = VectorFma.MultiplyAdd(a1_9, d, v9); a1_10 = VectorFma.MultiplyAdd(a1_10, d, v10); a1_11 = VectorFma.MultiplyAdd(a1_11, d, v11);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_9 = VectorFma.MultiplyAdd(a2_9, d, v9); a2_10 = VectorFma.MultiplyAdd(a2_10, d, v10); a2_11 = VectorFma.MultiplyAdd(a2_11, d, v11);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_9 = VectorFma.MultiplyAdd(a3_9, d, v9); a3_10 = VectorFma.MultiplyAdd(a3_10, d, v10); a3_11 = VectorFma.MultiplyAdd(a3_11, d, v11);
+            }
+            Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11);
+            Unsafe.Add(ref dw, 137) += GradientStaging.Sum(a1_9); Unsafe.Add(ref dw, 138) += GradientStaging.Sum(a1_10); Unsafe.Add(ref dw, 139) += GradientStaging.Sum(a1_11);
+            Unsafe.Add(ref dw, 265) += GradientStaging.Sum(a2_9); Unsafe.Add(ref dw, 266) += GradientStaging.Sum(a2_10); Unsafe.Add(ref dw, 267) += GradientStaging.Sum(a2_11);
+            Unsafe.Add(ref dw, 393) += GradientStaging.Sum(a3_9); Unsafe.Add(ref dw, 394) += GradientStaging.Sum(a3_10); Unsafe.Add(ref dw, 395) += GradientStaging.Sum(a3_11);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,0), (3,1) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps12to13_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_12 = Vector256<float>.Zero, a0_13 = Vector256<float>.Zero;
+            Vector256<float> a1_12 = Vector256<float>.Zero, a1_13 = Vector256<float>.Zero;
+            Vector256<float> a2_12 = Vector256<float>.Zero, a2_13 = Vector256<float>.Zero;
+            Vector256<float> a3_12 = Vector256<float>.Zero, a3_13 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v12 = Vector256.LoadUnsafe(ref x0, (nuint)(j + 8)), v13 = Vector256.LoadUnsafe(ref x1, (nuint)(j + 8));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d, v12); a0_13 = VectorFma.MultiplyAdd(a0_13, d, v13);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_12 = VectorFma.MultiplyAdd(a1_12, d, v12); a1_13 = VectorFma.MultiplyAdd(a1_13, d, v13);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_12 = VectorFma.MultiplyAdd(a2_12, d, v12); a2_13 = VectorFma.MultiplyAdd(a2_13, d, v13);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_12 = VectorFma.MultiplyAdd(a3_12, d, v12); a3_13 = VectorFma.MultiplyAdd(a3_13, d, v13);
+            }
+            Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13);
+            Unsafe.Add(ref dw, 140) += GradientStaging.Sum(a1_12); Unsafe.Add(ref dw, 141) += GradientStaging.Sum(a1_13);
+            Unsafe.Add(ref dw, 268) += GradientStaging.Sum(a2_12); Unsafe.Add(ref dw, 269) += GradientStaging.Sum(a2_13);
+            Unsafe.Add(ref dw, 396) += GradientStaging.Sum(a3_12); Unsafe.Add(ref dw, 397) += GradientStaging.Sum(a3_13);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,2), (3,3) = 8 accumulator(s), 8 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps14to15_V256(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector256<float> a0_14 = Vector256<float>.Zero, a0_15 = Vector256<float>.Zero;
+            Vector256<float> a1_14 = Vector256<float>.Zero, a1_15 = Vector256<float>.Zero;
+            Vector256<float> a2_14 = Vector256<float>.Zero, a2_15 = Vector256<float>.Zero;
+            Vector256<float> a3_14 = Vector256<float>.Zero, a3_15 = Vector256<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 8)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector256<float> v14 = Vector256.LoadUnsafe(ref x0, (nuint)(j + 9)), v15 = Vector256.LoadUnsafe(ref x1, (nuint)(j + 9));
+                Vector256<float> d;
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj));
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d, v14); a0_15 = VectorFma.MultiplyAdd(a0_15, d, v15);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_14 = VectorFma.MultiplyAdd(a1_14, d, v14); a1_15 = VectorFma.MultiplyAdd(a1_15, d, v15);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_14 = VectorFma.MultiplyAdd(a2_14, d, v14); a2_15 = VectorFma.MultiplyAdd(a2_15, d, v15);
+                d = Vector256.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_14 = VectorFma.MultiplyAdd(a3_14, d, v14); a3_15 = VectorFma.MultiplyAdd(a3_15, d, v15);
+            }
+            Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15);
+            Unsafe.Add(ref dw, 142) += GradientStaging.Sum(a1_14); Unsafe.Add(ref dw, 143) += GradientStaging.Sum(a1_15);
+            Unsafe.Add(ref dw, 270) += GradientStaging.Sum(a2_14); Unsafe.Add(ref dw, 271) += GradientStaging.Sum(a2_15);
+            Unsafe.Add(ref dw, 398) += GradientStaging.Sum(a3_14); Unsafe.Add(ref dw, 399) += GradientStaging.Sum(a3_15);
+        }
+
+        /// <summary>One pass of one group with Vector128: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_V128(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps9to11_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps12to13_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps14to15_V128(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_0 = Vector128<float>.Zero, a0_1 = Vector128<float>.Zero, a0_2 = Vector128<float>.Zero;
+            Vector128<float> a1_0 = Vector128<float>.Zero, a1_1 = Vector128<float>.Zero, a1_2 = Vector128<float>.Zero;
+            Vector128<float> a2_0 = Vector128<float>.Zero, a2_1 = Vector128<float>.Zero, a2_2 = Vector128<float>.Zero;
+            Vector128<float> a3_0 = Vector128<float>.Zero, a3_1 = Vector128<float>.Zero, a3_2 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v0 = Vector128.LoadUnsafe(ref x, (nuint)(j)), v1 = Vector128.LoadUnsafe(ref x0, (nuint)(j)), v2 = Vector128.LoadUnsafe(ref x, (nuint)(j + 1));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_0 = VectorFma.MultiplyAdd(a0_0, d, v0); a0_1 = VectorFma.MultiplyAdd(a0_1, d, v1); a0_2 = VectorFma.MultiplyAdd(a0_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_0 = VectorFma.MultiplyAdd(a1_0, d, v0); a1_1 = VectorFma.MultiplyAdd(a1_1, d, v1); a1_2 = VectorFma.MultiplyAdd(a1_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_0 = VectorFma.MultiplyAdd(a2_0, d, v0); a2_1 = VectorFma.MultiplyAdd(a2_1, d, v1); a2_2 = VectorFma.MultiplyAdd(a2_2, d, v2);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_0 = VectorFma.MultiplyAdd(a3_0, d, v0); a3_1 = VectorFma.MultiplyAdd(a3_1, d, v1); a3_2 = VectorFma.MultiplyAdd(a3_2, d, v2);
+            }
+            Unsafe.Add(ref dw, 0) += GradientStaging.Sum(a0_0); Unsafe.Add(ref dw, 1) += GradientStaging.Sum(a0_1); Unsafe.Add(ref dw, 2) += GradientStaging.Sum(a0_2);
+            Unsafe.Add(ref dw, 128) += GradientStaging.Sum(a1_0); Unsafe.Add(ref dw, 129) += GradientStaging.Sum(a1_1); Unsafe.Add(ref dw, 130) += GradientStaging.Sum(a1_2);
+            Unsafe.Add(ref dw, 256) += GradientStaging.Sum(a2_0); Unsafe.Add(ref dw, 257) += GradientStaging.Sum(a2_1); Unsafe.Add(ref dw, 258) += GradientStaging.Sum(a2_2);
+            Unsafe.Add(ref dw, 384) += GradientStaging.Sum(a3_0); Unsafe.Add(ref dw, 385) += GradientStaging.Sum(a3_1); Unsafe.Add(ref dw, 386) += GradientStaging.Sum(a3_2);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (1,0), (1,1) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_3 = Vector128<float>.Zero, a0_4 = Vector128<float>.Zero, a0_5 = Vector128<float>.Zero;
+            Vector128<float> a1_3 = Vector128<float>.Zero, a1_4 = Vector128<float>.Zero, a1_5 = Vector128<float>.Zero;
+            Vector128<float> a2_3 = Vector128<float>.Zero, a2_4 = Vector128<float>.Zero, a2_5 = Vector128<float>.Zero;
+            Vector128<float> a3_3 = Vector128<float>.Zero, a3_4 = Vector128<float>.Zero, a3_5 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x2 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v3 = Vector128.LoadUnsafe(ref x0, (nuint)(j + 1)), v4 = Vector128.LoadUnsafe(ref x1, (nuint)(j)), v5 = Vector128.LoadUnsafe(ref x2, (nuint)(j));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_3 = VectorFma.MultiplyAdd(a0_3, d, v3); a0_4 = VectorFma.MultiplyAdd(a0_4, d, v4); a0_5 = VectorFma.MultiplyAdd(a0_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_3 = VectorFma.MultiplyAdd(a1_3, d, v3); a1_4 = VectorFma.MultiplyAdd(a1_4, d, v4); a1_5 = VectorFma.MultiplyAdd(a1_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_3 = VectorFma.MultiplyAdd(a2_3, d, v3); a2_4 = VectorFma.MultiplyAdd(a2_4, d, v4); a2_5 = VectorFma.MultiplyAdd(a2_5, d, v5);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_3 = VectorFma.MultiplyAdd(a3_3, d, v3); a3_4 = VectorFma.MultiplyAdd(a3_4, d, v4); a3_5 = VectorFma.MultiplyAdd(a3_5, d, v5);
+            }
+            Unsafe.Add(ref dw, 3) += GradientStaging.Sum(a0_3); Unsafe.Add(ref dw, 4) += GradientStaging.Sum(a0_4); Unsafe.Add(ref dw, 5) += GradientStaging.Sum(a0_5);
+            Unsafe.Add(ref dw, 131) += GradientStaging.Sum(a1_3); Unsafe.Add(ref dw, 132) += GradientStaging.Sum(a1_4); Unsafe.Add(ref dw, 133) += GradientStaging.Sum(a1_5);
+            Unsafe.Add(ref dw, 259) += GradientStaging.Sum(a2_3); Unsafe.Add(ref dw, 260) += GradientStaging.Sum(a2_4); Unsafe.Add(ref dw, 261) += GradientStaging.Sum(a2_5);
+            Unsafe.Add(ref dw, 387) += GradientStaging.Sum(a3_3); Unsafe.Add(ref dw, 388) += GradientStaging.Sum(a3_4); Unsafe.Add(ref dw, 389) += GradientStaging.Sum(a3_5);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_6 = Vector128<float>.Zero, a0_7 = Vector128<float>.Zero, a0_8 = Vector128<float>.Zero;
+            Vector128<float> a1_6 = Vector128<float>.Zero, a1_7 = Vector128<float>.Zero, a1_8 = Vector128<float>.Zero;
+            Vector128<float> a2_6 = Vector128<float>.Zero, a2_7 = Vector128<float>.Zero, a2_8 = Vector128<float>.Zero;
+            Vector128<float> a3_6 = Vector128<float>.Zero, a3_7 = Vector128<float>.Zero, a3_8 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v6 = Vector128.LoadUnsafe(ref x0, (nuint)(j + 1)), v7 = Vector128.LoadUnsafe(ref x1, (nuint)(j + 1)), v8 = Vector128.LoadUnsafe(ref x, (nuint)(j + 8));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_6 = VectorFma.MultiplyAdd(a0_6, d, v6); a0_7 = VectorFma.MultiplyAdd(a0_7, d, v7); a0_8 = VectorFma.MultiplyAdd(a0_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_6 = VectorFma.MultiplyAdd(a1_6, d, v6); a1_7 = VectorFma.MultiplyAdd(a1_7, d, v7); a1_8 = VectorFma.MultiplyAdd(a1_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_6 = VectorFma.MultiplyAdd(a2_6, d, v6); a2_7 = VectorFma.MultiplyAdd(a2_7, d, v7); a2_8 = VectorFma.MultiplyAdd(a2_8, d, v8);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_6 = VectorFma.MultiplyAdd(a3_6, d, v6); a3_7 = VectorFma.MultiplyAdd(a3_7, d, v7); a3_8 = VectorFma.MultiplyAdd(a3_8, d, v8);
+            }
+            Unsafe.Add(ref dw, 6) += GradientStaging.Sum(a0_6); Unsafe.Add(ref dw, 7) += GradientStaging.Sum(a0_7); Unsafe.Add(ref dw, 8) += GradientStaging.Sum(a0_8);
+            Unsafe.Add(ref dw, 134) += GradientStaging.Sum(a1_6); Unsafe.Add(ref dw, 135) += GradientStaging.Sum(a1_7); Unsafe.Add(ref dw, 136) += GradientStaging.Sum(a1_8);
+            Unsafe.Add(ref dw, 262) += GradientStaging.Sum(a2_6); Unsafe.Add(ref dw, 263) += GradientStaging.Sum(a2_7); Unsafe.Add(ref dw, 264) += GradientStaging.Sum(a2_8);
+            Unsafe.Add(ref dw, 390) += GradientStaging.Sum(a3_6); Unsafe.Add(ref dw, 391) += GradientStaging.Sum(a3_7); Unsafe.Add(ref dw, 392) += GradientStaging.Sum(a3_8);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,1), (2,2), (2,3) = 12 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps9to11_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_9 = Vector128<float>.Zero, a0_10 = Vector128<float>.Zero, a0_11 = Vector128<float>.Zero;
+            Vector128<float> a1_9 = Vector128<float>.Zero, a1_10 = Vector128<float>.Zero, a1_11 = Vector128<float>.Zero;
+            Vector128<float> a2_9 = Vector128<float>.Zero, a2_10 = Vector128<float>.Zero, a2_11 = Vector128<float>.Zero;
+            Vector128<float> a3_9 = Vector128<float>.Zero, a3_10 = Vector128<float>.Zero, a3_11 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v9 = Vector128.LoadUnsafe(ref x0, (nuint)(j + 8)), v10 = Vector128.LoadUnsafe(ref x, (nuint)(j + 9)), v11 = Vector128.LoadUnsafe(ref x0, (nuint)(j + 9));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_9 = VectorFma.MultiplyAdd(a0_9, d, v9); a0_10 = VectorFma.MultiplyAdd(a0_10, d, v10); a0_11 = VectorFma.MultiplyAdd(a0_11, d, v11);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_9 = VectorFma.MultiplyAdd(a1_9, d, v9); a1_10 = VectorFma.MultiplyAdd(a1_10, d, v10); a1_11 = VectorFma.MultiplyAdd(a1_11, d, v11);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_9 = VectorFma.MultiplyAdd(a2_9, d, v9); a2_10 = VectorFma.MultiplyAdd(a2_10, d, v10); a2_11 = VectorFma.MultiplyAdd(a2_11, d, v11);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_9 = VectorFma.MultiplyAdd(a3_9, d, v9); a3_10 = VectorFma.MultiplyAdd(a3_10, d, v10); a3_11 = VectorFma.MultiplyAdd(a3_11, d, v11);
+            }
+            Unsafe.Add(ref dw, 9) += GradientStaging.Sum(a0_9); Unsafe.Add(ref dw, 10) += GradientStaging.Sum(a0_10); Unsafe.Add(ref dw, 11) += GradientStaging.Sum(a0_11);
+            Unsafe.Add(ref dw, 137) += GradientStaging.Sum(a1_9); Unsafe.Add(ref dw, 138) += GradientStaging.Sum(a1_10); Unsafe.Add(ref dw, 139) += GradientStaging.Sum(a1_11);
+            Unsafe.Add(ref dw, 265) += GradientStaging.Sum(a2_9); Unsafe.Add(ref dw, 266) += GradientStaging.Sum(a2_10); Unsafe.Add(ref dw, 267) += GradientStaging.Sum(a2_11);
+            Unsafe.Add(ref dw, 393) += GradientStaging.Sum(a3_9); Unsafe.Add(ref dw, 394) += GradientStaging.Sum(a3_10); Unsafe.Add(ref dw, 395) += GradientStaging.Sum(a3_11);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,0), (3,1) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps12to13_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_12 = Vector128<float>.Zero, a0_13 = Vector128<float>.Zero;
+            Vector128<float> a1_12 = Vector128<float>.Zero, a1_13 = Vector128<float>.Zero;
+            Vector128<float> a2_12 = Vector128<float>.Zero, a2_13 = Vector128<float>.Zero;
+            Vector128<float> a3_12 = Vector128<float>.Zero, a3_13 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v12 = Vector128.LoadUnsafe(ref x0, (nuint)(j + 8)), v13 = Vector128.LoadUnsafe(ref x1, (nuint)(j + 8));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_12 = VectorFma.MultiplyAdd(a0_12, d, v12); a0_13 = VectorFma.MultiplyAdd(a0_13, d, v13);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_12 = VectorFma.MultiplyAdd(a1_12, d, v12); a1_13 = VectorFma.MultiplyAdd(a1_13, d, v13);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_12 = VectorFma.MultiplyAdd(a2_12, d, v12); a2_13 = VectorFma.MultiplyAdd(a2_13, d, v13);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_12 = VectorFma.MultiplyAdd(a3_12, d, v12); a3_13 = VectorFma.MultiplyAdd(a3_13, d, v13);
+            }
+            Unsafe.Add(ref dw, 12) += GradientStaging.Sum(a0_12); Unsafe.Add(ref dw, 13) += GradientStaging.Sum(a0_13);
+            Unsafe.Add(ref dw, 140) += GradientStaging.Sum(a1_12); Unsafe.Add(ref dw, 141) += GradientStaging.Sum(a1_13);
+            Unsafe.Add(ref dw, 268) += GradientStaging.Sum(a2_12); Unsafe.Add(ref dw, 269) += GradientStaging.Sum(a2_13);
+            Unsafe.Add(ref dw, 396) += GradientStaging.Sum(a3_12); Unsafe.Add(ref dw, 397) += GradientStaging.Sum(a3_13);
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,2), (3,3) = 8 accumulator(s), 4 positions per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps14to15_V128(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            Vector128<float> a0_14 = Vector128<float>.Zero, a0_15 = Vector128<float>.Zero;
+            Vector128<float> a1_14 = Vector128<float>.Zero, a1_15 = Vector128<float>.Zero;
+            Vector128<float> a2_14 = Vector128<float>.Zero, a2_15 = Vector128<float>.Zero;
+            Vector128<float> a3_14 = Vector128<float>.Zero, a3_15 = Vector128<float>.Zero;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 4)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                Vector128<float> v14 = Vector128.LoadUnsafe(ref x0, (nuint)(j + 9)), v15 = Vector128.LoadUnsafe(ref x1, (nuint)(j + 9));
+                Vector128<float> d;
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj));
+                a0_14 = VectorFma.MultiplyAdd(a0_14, d, v14); a0_15 = VectorFma.MultiplyAdd(a0_15, d, v15);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 16));
+                a1_14 = VectorFma.MultiplyAdd(a1_14, d, v14); a1_15 = VectorFma.MultiplyAdd(a1_15, d, v15);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 32));
+                a2_14 = VectorFma.MultiplyAdd(a2_14, d, v14); a2_15 = VectorFma.MultiplyAdd(a2_15, d, v15);
+                d = Vector128.LoadUnsafe(ref y, (nuint)(yj + 48));
+                a3_14 = VectorFma.MultiplyAdd(a3_14, d, v14); a3_15 = VectorFma.MultiplyAdd(a3_15, d, v15);
+            }
+            Unsafe.Add(ref dw, 14) += GradientStaging.Sum(a0_14); Unsafe.Add(ref dw, 15) += GradientStaging.Sum(a0_15);
+            Unsafe.Add(ref dw, 142) += GradientStaging.Sum(a1_14); Unsafe.Add(ref dw, 143) += GradientStaging.Sum(a1_15);
+            Unsafe.Add(ref dw, 270) += GradientStaging.Sum(a2_14); Unsafe.Add(ref dw, 271) += GradientStaging.Sum(a2_15);
+            Unsafe.Add(ref dw, 398) += GradientStaging.Sum(a3_14); Unsafe.Add(ref dw, 399) += GradientStaging.Sum(a3_15);
+        }
+
+        /// <summary>One pass of one group without SIMD: tiles of 4 filter(s); per tile every input channel and tap chunk.</summary>
+        private static void Group_Scalar(ref float x, ref float y, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            int oc = 0;
+            for (; oc + 4 <= CoutG; oc += 4)
+            {
+                ref float yt = ref Unsafe.Add(ref y, oc * 1536); // the tile's staged gradient: blocks of 16 positions x 4 filter(s)
+                for (int c = 0; c < CinG; c++)
+                {
+                    ref float xc = ref Unsafe.Add(ref x, c * XChannel);
+                    ref float wc = ref Unsafe.Add(ref dw, oc * WOc + c * Taps);
+                    Tile4_Taps0to2_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps3to5_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps6to8_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps9to11_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps12to13_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                    Tile4_Taps14to15_Scalar(ref yt, ref xc, ref wc, count, PhaseStride, XChannel);
+                }
+            }
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,0), (0,1), (0,2) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps0to2_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_0 = 0f, a0_1 = 0f, a0_2 = 0f;
+            float a1_0 = 0f, a1_1 = 0f, a1_2 = 0f;
+            float a2_0 = 0f, a2_1 = 0f, a2_2 = 0f;
+            float a3_0 = 0f, a3_1 = 0f, a3_2 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v0 = Unsafe.Add(ref x, j), v1 = Unsafe.Add(ref x0, j), v2 = Unsafe.Add(ref x, j + 1);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_0 += d * v0; a0_1 += d * v1; a0_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_0 += d * v0; a1_1 += d * v1; a1_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_0 += d * v0; a2_1 += d * v1; a2_2 += d * v2;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_0 += d * v0; a3_1 += d * v1; a3_2 += d * v2;
+            }
+            Unsafe.Add(ref dw, 0) += a0_0; Unsafe.Add(ref dw, 1) += a0_1; Unsafe.Add(ref dw, 2) += a0_2;
+            Unsafe.Add(ref dw, 128) += a1_0; Unsafe.Add(ref dw, 129) += a1_1; Unsafe.Add(ref dw, 130) += a1_2;
+            Unsafe.Add(ref dw, 256) += a2_0; Unsafe.Add(ref dw, 257) += a2_1; Unsafe.Add(ref dw, 258) += a2_2;
+            Unsafe.Add(ref dw, 384) += a3_0; Unsafe.Add(ref dw, 385) += a3_1; Unsafe.Add(ref dw, 386) += a3_2;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (0,3), (1,0), (1,1) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps3to5_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_3 = 0f, a0_4 = 0f, a0_5 = 0f;
+            float a1_3 = 0f, a1_4 = 0f, a1_5 = 0f;
+            float a2_3 = 0f, a2_4 = 0f, a2_5 = 0f;
+            float a3_3 = 0f, a3_4 = 0f, a3_5 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x2 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v3 = Unsafe.Add(ref x0, j + 1), v4 = Unsafe.Add(ref x1, j), v5 = Unsafe.Add(ref x2, j);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_3 += d * v3; a0_4 += d * v4; a0_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_3 += d * v3; a1_4 += d * v4; a1_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_3 += d * v3; a2_4 += d * v4; a2_5 += d * v5;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_3 += d * v3; a3_4 += d * v4; a3_5 += d * v5;
+            }
+            Unsafe.Add(ref dw, 3) += a0_3; Unsafe.Add(ref dw, 4) += a0_4; Unsafe.Add(ref dw, 5) += a0_5;
+            Unsafe.Add(ref dw, 131) += a1_3; Unsafe.Add(ref dw, 132) += a1_4; Unsafe.Add(ref dw, 133) += a1_5;
+            Unsafe.Add(ref dw, 259) += a2_3; Unsafe.Add(ref dw, 260) += a2_4; Unsafe.Add(ref dw, 261) += a2_5;
+            Unsafe.Add(ref dw, 387) += a3_3; Unsafe.Add(ref dw, 388) += a3_4; Unsafe.Add(ref dw, 389) += a3_5;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (1,2), (1,3), (2,0) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps6to8_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_6 = 0f, a0_7 = 0f, a0_8 = 0f;
+            float a1_6 = 0f, a1_7 = 0f, a1_8 = 0f;
+            float a2_6 = 0f, a2_7 = 0f, a2_8 = 0f;
+            float a3_6 = 0f, a3_7 = 0f, a3_8 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v6 = Unsafe.Add(ref x0, j + 1), v7 = Unsafe.Add(ref x1, j + 1), v8 = Unsafe.Add(ref x, j + 8);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_6 += d * v6; a0_7 += d * v7; a0_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_6 += d * v6; a1_7 += d * v7; a1_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_6 += d * v6; a2_7 += d * v7; a2_8 += d * v8;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_6 += d * v6; a3_7 += d * v7; a3_8 += d * v8;
+            }
+            Unsafe.Add(ref dw, 6) += a0_6; Unsafe.Add(ref dw, 7) += a0_7; Unsafe.Add(ref dw, 8) += a0_8;
+            Unsafe.Add(ref dw, 134) += a1_6; Unsafe.Add(ref dw, 135) += a1_7; Unsafe.Add(ref dw, 136) += a1_8;
+            Unsafe.Add(ref dw, 262) += a2_6; Unsafe.Add(ref dw, 263) += a2_7; Unsafe.Add(ref dw, 264) += a2_8;
+            Unsafe.Add(ref dw, 390) += a3_6; Unsafe.Add(ref dw, 391) += a3_7; Unsafe.Add(ref dw, 392) += a3_8;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (2,1), (2,2), (2,3) = 12 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps9to11_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_9 = 0f, a0_10 = 0f, a0_11 = 0f;
+            float a1_9 = 0f, a1_10 = 0f, a1_11 = 0f;
+            float a2_9 = 0f, a2_10 = 0f, a2_11 = 0f;
+            float a3_9 = 0f, a3_10 = 0f, a3_11 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, PhaseStride);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v9 = Unsafe.Add(ref x0, j + 8), v10 = Unsafe.Add(ref x, j + 9), v11 = Unsafe.Add(ref x0, j + 9);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_9 += d * v9; a0_10 += d * v10; a0_11 += d * v11;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_9 += d * v9; a1_10 += d * v10; a1_11 += d * v11;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_9 += d * v9; a2_10 += d * v10; a2_11 += d * v11;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_9 += d * v9; a3_10 += d * v10; a3_11 += d * v11;
+            }
+            Unsafe.Add(ref dw, 9) += a0_9; Unsafe.Add(ref dw, 10) += a0_10; Unsafe.Add(ref dw, 11) += a0_11;
+            Unsafe.Add(ref dw, 137) += a1_9; Unsafe.Add(ref dw, 138) += a1_10; Unsafe.Add(ref dw, 139) += a1_11;
+            Unsafe.Add(ref dw, 265) += a2_9; Unsafe.Add(ref dw, 266) += a2_10; Unsafe.Add(ref dw, 267) += a2_11;
+            Unsafe.Add(ref dw, 393) += a3_9; Unsafe.Add(ref dw, 394) += a3_10; Unsafe.Add(ref dw, 395) += a3_11;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,0), (3,1) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps12to13_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_12 = 0f, a0_13 = 0f;
+            float a1_12 = 0f, a1_13 = 0f;
+            float a2_12 = 0f, a2_13 = 0f;
+            float a3_12 = 0f, a3_13 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v12 = Unsafe.Add(ref x0, j + 8), v13 = Unsafe.Add(ref x1, j + 8);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_12 += d * v12; a0_13 += d * v13;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_12 += d * v12; a1_13 += d * v13;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_12 += d * v12; a2_13 += d * v13;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_12 += d * v12; a3_13 += d * v13;
+            }
+            Unsafe.Add(ref dw, 12) += a0_12; Unsafe.Add(ref dw, 13) += a0_13;
+            Unsafe.Add(ref dw, 140) += a1_12; Unsafe.Add(ref dw, 141) += a1_13;
+            Unsafe.Add(ref dw, 268) += a2_12; Unsafe.Add(ref dw, 269) += a2_13;
+            Unsafe.Add(ref dw, 396) += a3_12; Unsafe.Add(ref dw, 397) += a3_13;
+        }
+
+        /// <summary>4 filter(s) x taps (kh,kw) (3,2), (3,3) = 8 accumulator(s), one position per step.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Tile4_Taps14to15_Scalar(ref float y, ref float x, ref float dw, nint count, nint PhaseStride, nint XChannel)
+        {
+            float a0_14 = 0f, a0_15 = 0f;
+            float a1_14 = 0f, a1_15 = 0f;
+            float a2_14 = 0f, a2_15 = 0f;
+            float a3_14 = 0f, a3_15 = 0f;
+            ref float x0 = ref Unsafe.Add(ref x, 2 * PhaseStride);
+            ref float x1 = ref Unsafe.Add(ref x, 3 * PhaseStride);
+            for (nint j = 0; j < count; j += 1)
+            {
+                nint yj = (j >> 4) * 64 + (j & 15); // position j of the tile's first filter
+                float v14 = Unsafe.Add(ref x0, j + 9), v15 = Unsafe.Add(ref x1, j + 9);
+                float d;
+                d = Unsafe.Add(ref y, yj);
+                a0_14 += d * v14; a0_15 += d * v15;
+                d = Unsafe.Add(ref y, yj + 16);
+                a1_14 += d * v14; a1_15 += d * v15;
+                d = Unsafe.Add(ref y, yj + 32);
+                a2_14 += d * v14; a2_15 += d * v15;
+                d = Unsafe.Add(ref y, yj + 48);
+                a3_14 += d * v14; a3_15 += d * v15;
+            }
+            Unsafe.Add(ref dw, 14) += a0_14; Unsafe.Add(ref dw, 15) += a0_15;
+            Unsafe.Add(ref dw, 142) += a1_14; Unsafe.Add(ref dw, 143) += a1_15;
+            Unsafe.Add(ref dw, 270) += a2_14; Unsafe.Add(ref dw, 271) += a2_15;
+            Unsafe.Add(ref dw, 398) += a3_14; Unsafe.Add(ref dw, 399) += a3_15;
         }
 
     }

@@ -7,6 +7,10 @@ For each network NAME below this writes, next to this script:
   NAME_io.safetensors   "input":  float32 [3, ...], seeded standard-normal data
                         "output": the model's output for that input, computed in float64 (the float32 weights and
                                   input widened to double, so the only float32 rounding is the final store)
+  NAME_grad.safetensors "output_gradient": seeded standard-normal data of the output's shape (its own generator, so
+                                  the files above are unchanged), the gradient of the loss sum(output * output_gradient);
+                        "input_gradient" and one tensor per state_dict name: PyTorch autograd's gradients of that loss,
+                                  computed in float64 like the output and rounded once to float32
 
 The networks (activations are functional calls in forward, so they have no parameters):
 
@@ -200,6 +204,19 @@ def fixture_bytes(name):
             safetensors_bytes([("input", x), ("output", y)]))
 
 
+def gradient_bytes(name):
+    """PyTorch autograd in float64 of sum(model(x) * g) for a seeded g: the gradients ConvGen's Backward must give."""
+    model, x = build(name)
+    double = copy.deepcopy(model).double()
+    xd = x.double().requires_grad_(True)
+    y = double(xd)
+    g = torch.randn(y.shape, generator=torch.Generator().manual_seed(SEED + 1), dtype=torch.float32)
+    (y * g.double()).sum().backward()
+    tensors = [("output_gradient", g), ("input_gradient", xd.grad.float())]
+    tensors += [(k, p.grad.float()) for k, p in double.named_parameters()]
+    return safetensors_bytes(tensors)
+
+
 def describe(name):
     """Per-layer output shapes (for the seeded input) and state_dict names/shapes."""
     model, x = build(name)
@@ -227,6 +244,10 @@ def write():
             with open(path, "wb") as f:
                 f.write(blob)
             print("wrote %s (%d bytes)" % (os.path.relpath(path), len(blob)))
+        path = os.path.join(HERE, name + "_grad.safetensors")
+        with open(path, "wb") as f:
+            f.write(gradient_bytes(name))
+        print("wrote %s" % os.path.relpath(path))
         print(describe(name))
 
 

@@ -3,9 +3,12 @@ using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
 
-namespace ConvGen.Samples.EdgeDetect;
+namespace ConvGen.Samples;
 
-/// <summary>Writes 8-bit grayscale PNG files: signature, IHDR, one zlib IDAT (filter type 0 on every row), IEND.</summary>
+/// <summary>
+/// Writes 8-bit grayscale and RGB PNG files: signature, IHDR, one zlib IDAT (filter type 0 on every row), IEND.
+/// Shared by the samples (linked into each project from samples/Shared); only in-box APIs, so it stays AOT-small.
+/// </summary>
 internal static class PngWriter
 {
     private static ReadOnlySpan<byte> Signature => new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
@@ -14,10 +17,19 @@ internal static class PngWriter
 
     /// <summary>Writes <paramref name="pixels"/> (row-major, one byte per pixel) as a grayscale PNG.</summary>
     public static void WriteGray8(string path, ReadOnlySpan<byte> pixels, int width, int height)
+        => Write(path, pixels, width, height, bytesPerPixel: 1, colourType: 0);
+
+    /// <summary>
+    /// Writes <paramref name="pixels"/> (row-major, three bytes per pixel in the order red, green, blue) as an RGB PNG.
+    /// </summary>
+    public static void WriteRgb8(string path, ReadOnlySpan<byte> pixels, int width, int height)
+        => Write(path, pixels, width, height, bytesPerPixel: 3, colourType: 2);
+
+    private static void Write(string path, ReadOnlySpan<byte> pixels, int width, int height, int bytesPerPixel, byte colourType)
     {
-        if (width <= 0 || height <= 0 || pixels.Length != width * height)
+        if (width <= 0 || height <= 0 || pixels.Length != (long)width * height * bytesPerPixel)
         {
-            throw new ArgumentException($"{pixels.Length} pixels do not make a {width}x{height} image.", nameof(pixels));
+            throw new ArgumentException($"{pixels.Length} bytes do not make a {width}x{height} image of {bytesPerPixel} byte(s) per pixel.", nameof(pixels));
         }
 
         using FileStream file = File.Create(path);
@@ -27,7 +39,7 @@ internal static class PngWriter
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
         header[8] = 8;  // bit depth
-        header[9] = 0;  // colour type: grayscale
+        header[9] = colourType; // 0: grayscale, 2: RGB
         header[10] = 0; // compression: deflate
         header[11] = 0; // filter method: adaptive (each row says its filter type)
         header[12] = 0; // no interlace
@@ -40,7 +52,7 @@ internal static class PngWriter
                 for (int y = 0; y < height; y++)
                 {
                     zlib.WriteByte(0); // filter type 0: the row as is
-                    zlib.Write(pixels.Slice(y * width, width));
+                    zlib.Write(pixels.Slice(y * width * bytesPerPixel, width * bytesPerPixel));
                 }
             }
 

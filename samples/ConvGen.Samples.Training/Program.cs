@@ -2,14 +2,14 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Runtime.Intrinsics;
+using ConvGen;
 using ConvGen.Samples.Training;
+using ConvGen.Training;
 
 // Usage: ConvGen.Samples.Training [--epochs N] [--batch N] [--out DIR] [--synthetic] [--limit N] [--seed N] [--data DIR]
 // Trains on Fashion-MNIST (Debian package dataset-fashion-mnist), or on the synthetic shapes task when it is missing
 // or with --synthetic, and writes PNG pictures to --out.
 //
-// PLACEHOLDER: the data loading, the progress bar and the pictures are final; the "training" between the markers is a
-// nearest-class-mean baseline standing in for the CNN, to be replaced by the generated backward passes and an optimizer.
 if (!Options.TryParse(args, out Options options, out string? problem))
 {
     Console.Error.WriteLine(problem);
@@ -71,61 +71,80 @@ Console.WriteLine($"  classes           {string.Join(", ", train.ClassNames)}");
 Console.WriteLine($"  epochs, batch     {options.Epochs}, {options.BatchSize} (seed {options.Seed})");
 Console.WriteLine();
 
-// ---- training: PLACEHOLDER (nearest class mean), to be replaced by the CNN --------------------------------------
-// Each epoch runs over the training set in batches; every image is classified with the class means so far (logits
-// -5 |x - mean_k|^2 per pixel, so the loss is a cross-entropy like the CNN's) and then added to its class's mean.
-int size = train.SampleSize, classes = train.ClassCount;
-var sums = new double[classes * size];
-var counts = new int[classes];
-var means = new float[classes * size];
-var logits = new float[classes];
+// ---- training ---------------------------------------------------------------------------------------------------
+// The network's forward and backward kernels were generated at build time for exactly these shapes (FashionNet.cs).
+// Weights start as PyTorch initialises them (Kaiming uniform) from the seed; batches are shuffled from the same seed,
+// so a run repeats exactly.
+var network = new FashionNet();
+var random = new TrainingRandom((ulong)options.Seed);
+Initialization.KaimingUniform(network.Parameters, random);
+var optimizer = new Adam(network.Parameters, learningRate: 1e-3f);
+var trainer = new Trainer(network, optimizer, options.BatchSize);
+Console.WriteLine(FashionNet.Summary);
+Console.WriteLine();
+Console.WriteLine($"Training with Adam (lr 1e-3), softmax cross-entropy, {options.BatchSize} images per step.");
+
+int size = train.SampleSize;
+var batches = new MiniBatches(train.Count, options.BatchSize, random, shuffle: true);
+var inputs = new float[options.BatchSize * size];
+var labels = new int[options.BatchSize];
+var clock = System.Diagnostics.Stopwatch.StartNew();
+EpochSummary testSummary = default;
 for (int epoch = 1; epoch <= options.Epochs; epoch++)
 {
     var bar = new ProgressBar($"epoch {epoch}/{options.Epochs}", train.Count, options.BatchSize);
-    for (int start = 0; start < train.Count; start += options.BatchSize)
+    foreach (MiniBatch batch in batches.NextEpoch())
     {
-        int n = Math.Min(options.BatchSize, train.Count - start);
-        double loss = 0;
-        int correct = 0;
-        for (int i = start; i < start + n; i++)
+        MiniBatches.Gather(train.Images, size, batch.Indices, inputs.AsSpan(0, batch.Count * size));
+        MiniBatches.Gather(train.Labels, 1, batch.Indices, labels.AsSpan(0, batch.Count));
+        StepResult step;
+        try
         {
-            loss += NearestMean.Classify(train.Image(i), means, counts, logits, train.Labels[i], out bool right);
-            correct += right ? 1 : 0;
+            step = trainer.Step(inputs.AsSpan(0, batch.Count * size), labels.AsSpan(0, batch.Count), batch.Count);
+        }
+        catch (TrainingDivergedException e)
+        {
+            // The step that produced NaN/Inf was not applied: what is saved below is the last good network.
+            bar.Finish();
+            Console.Error.WriteLine(e.Message);
+            SaveWeights(network, outDir);
+            return 3;
         }
 
-        for (int i = start; i < start + n; i++)
-        {
-            NearestMean.Add(train.Image(i), train.Labels[i], sums, counts, means);
-        }
-
-        bar.Report(n, (float)(loss / n), correct);
+        bar.Report(batch.Count, step.Loss, step.Correct);
     }
 
     bar.Finish();
+    testSummary = Evaluate(network, test);
+    Console.WriteLine($"  test: loss {testSummary.Loss:0.0000}, accuracy {testSummary.Accuracy * 100:0.00}% ({clock.Elapsed.TotalSeconds:0.0} s since training began)");
 }
 
-var testBar = new ProgressBar("test", test.Count, 1000);
-for (int start = 0; start < test.Count; start += 1000)
-{
-    int n = Math.Min(1000, test.Count - start);
-    double loss = 0;
-    int correct = 0;
-    for (int i = start; i < start + n; i++)
-    {
-        loss += NearestMean.Classify(test.Image(i), means, counts, logits, test.Labels[i], out bool right);
-        correct += right ? 1 : 0;
-    }
-
-    testBar.Report(n, (float)(loss / n), correct);
-}
-
-EpochSummary testSummary = testBar.Finish();
-Console.WriteLine($"Test accuracy of the nearest-class-mean baseline: {testSummary.Accuracy * 100:0.00}% (the CNN should do far better)");
 Console.WriteLine();
-// ---- end of the placeholder -----------------------------------------------------------------------------------
+Console.WriteLine($"Test accuracy: {testSummary.Accuracy * 100:0.00}% after {options.Epochs} epoch(s), {clock.Elapsed.TotalSeconds:0.0} s of training and testing");
+string weightsPath = SaveWeights(network, outDir);
 
+// ---- pictures: what the first layer learned, and what it makes of one image -----------------------------------------
+(string Name, ILayer Layer)[] modules = network.Modules();
+var conv1 = (IConvLayer)modules[0].Layer;
+string filtersPath = Path.Combine(outDir, "conv1-filters.png");
+Pictures.FilterGrid(conv1.Weights, conv1.OutChannels, conv1.InChannels, conv1.Geometry.KernelH, conv1.Geometry.KernelW, filtersPath, scale: 16, columns: 8);
 string inputPath = Path.Combine(outDir, "input.png");
 Pictures.InputImage(test, 0, inputPath, scale: 8);
+TensorShape imageShape = test.Shape(1);
+var conv1Maps = new float[conv1.GetOutputShape(imageShape).ElementCount];
+conv1.Forward(test.Image(0), imageShape, conv1Maps);
+string conv1MapsPath = Path.Combine(outDir, "conv1-feature-maps.png");
+Pictures.FeatureMaps(conv1Maps, conv1.OutChannels, train.Height, train.Width, conv1MapsPath, scale: 4, columns: 8);
+var pool1 = modules[1].Layer;
+TensorShape pooledShape = pool1.GetOutputShape(conv1.GetOutputShape(imageShape));
+var pooled = new float[pooledShape.ElementCount];
+pool1.Forward(conv1Maps, conv1.GetOutputShape(imageShape), pooled);
+var conv2 = (IConvLayer)modules[2].Layer;
+TensorShape conv2Shape = conv2.GetOutputShape(pooledShape);
+var conv2Maps = new float[conv2Shape.ElementCount];
+conv2.Forward(pooled, pooledShape, conv2Maps);
+string conv2MapsPath = Path.Combine(outDir, "conv2-feature-maps.png");
+Pictures.FeatureMaps(conv2Maps, conv2.OutChannels, conv2Shape.H, conv2Shape.W, conv2MapsPath, scale: 6, columns: 8);
 string samplesPath = Path.Combine(outDir, "test-images.png");
 int[] firstTwenty = new int[Math.Min(20, test.Count)];
 for (int i = 0; i < firstTwenty.Length; i++)
@@ -134,67 +153,42 @@ for (int i = 0; i < firstTwenty.Length; i++)
 }
 
 Pictures.ImageGrid(test, firstTwenty, samplesPath, scale: 2, columns: 10);
-string meansPath = Path.Combine(outDir, "class-means.png");
-Pictures.FeatureMaps(means, classes, train.Height, train.Width, meansPath, scale: 4, columns: 5);
-Console.WriteLine($"PNG files in {outDir}");
+Console.WriteLine($"Files in {outDir}");
+Console.WriteLine($"  {weightsPath}   (PyTorch state_dict names: torch.nn.Module.load_state_dict reads it)");
+Console.WriteLine($"  {filtersPath}   (the 16 learned 3x3 filters of conv1)");
 Console.WriteLine($"  {inputPath}   (test image 0, class {test.Labels[0]}: {test.ClassNames[test.Labels[0]]})");
+Console.WriteLine($"  {conv1MapsPath}   (conv1's 16 feature maps of that image)");
+Console.WriteLine($"  {conv2MapsPath}   (conv2's 32 feature maps of it)");
 Console.WriteLine($"  {samplesPath}");
-Console.WriteLine($"  {meansPath}");
 return 0;
 
-/// <summary>The placeholder classifier: running per-class mean images.</summary>
-internal static class NearestMean
+static string SaveWeights(FashionNet network, string outDir)
 {
-    /// <summary>Classifies <paramref name="image"/> by its distance to each class mean and returns the cross-entropy
-    /// of the logits -5 d² per pixel against <paramref name="label"/>; a class without images yet scores -inf.</summary>
-    public static double Classify(ReadOnlySpan<float> image, float[] means, int[] counts, float[] logits, int label, out bool correct)
+    string path = Path.Combine(outDir, "fashion-cnn.safetensors");
+    using (FileStream file = File.Create(path))
     {
-        int size = image.Length;
-        float max = float.NegativeInfinity;
-        int best = 0;
-        for (int k = 0; k < counts.Length; k++)
-        {
-            float d = 0;
-            ReadOnlySpan<float> mean = means.AsSpan(k * size, size);
-            for (int p = 0; p < size; p++)
-            {
-                float e = image[p] - mean[p];
-                d += e * e;
-            }
-
-            logits[k] = counts[k] > 0 ? -5f * d / size : float.NegativeInfinity;
-            if (logits[k] > max)
-            {
-                max = logits[k];
-                best = k;
-            }
-        }
-
-        correct = best == label && !float.IsNegativeInfinity(max);
-        if (float.IsNegativeInfinity(max))
-        {
-            return Math.Log(counts.Length); // nothing seen yet: uniform
-        }
-
-        double sum = 0;
-        foreach (float l in logits)
-        {
-            sum += Math.Exp(l - max);
-        }
-
-        return float.IsNegativeInfinity(logits[label]) ? 30.0 : Math.Log(sum) - (logits[label] - max);
+        network.SaveSafeTensors(file);
     }
 
-    public static void Add(ReadOnlySpan<float> image, int label, double[] sums, int[] counts, float[] means)
+    return path;
+}
+
+static EpochSummary Evaluate(FashionNet network, Dataset data)
+{
+    const int Chunk = 500;
+    var bar = new ProgressBar("  test", data.Count, Chunk, inPlace: false, output: TextWriter.Null);
+    var logits = new float[Chunk * FashionNet.OutputSize];
+    for (int start = 0; start < data.Count; start += Chunk)
     {
-        int size = image.Length;
-        counts[label]++;
-        for (int p = 0; p < size; p++)
-        {
-            double s = sums[label * size + p] += image[p];
-            means[label * size + p] = (float)(s / counts[label]);
-        }
+        int n = Math.Min(Chunk, data.Count - start);
+        Span<float> output = logits.AsSpan(0, n * FashionNet.OutputSize);
+        network.Forward(data.Images.AsSpan(start * data.SampleSize, n * data.SampleSize), output, n);
+        ReadOnlySpan<int> labels = data.Labels.AsSpan(start, n);
+        float loss = Losses.SoftmaxCrossEntropy(output, labels, FashionNet.OutputSize, Span<float>.Empty);
+        bar.Report(n, loss, Losses.CountCorrect(output, labels, FashionNet.OutputSize));
     }
+
+    return bar.Finish();
 }
 
 /// <summary>The command line.</summary>

@@ -62,7 +62,16 @@ internal static class SimpleLayerEmitter
             {
                 w.Line("global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);");
                 Checks(w, spec.Type.ClassName);
-                w.Line($"global::ConvGen.Internal.PoolingKernel.Backward({max}, input, inputShape, outputGradient, inputGradient, WindowSize, Stride, Padding, {include}, \"{spec.Type.ClassName}\");");
+                if (spec.IsMax && spec.Stride == spec.K.Value && spec.Padding == 0)
+                {
+                    w.Line("// Windows that neither overlap nor pad: each input is in at most one window, and the forward pass's output");
+                    w.Line("// names its maximum, so one pass over the input finds every winner without searching a window twice.");
+                    w.Line($"global::ConvGen.Internal.PoolingKernel.MaxBackwardDisjoint(input, inputShape, output, outputGradient, inputGradient, WindowSize, \"{spec.Type.ClassName}\");");
+                }
+                else
+                {
+                    w.Line($"global::ConvGen.Internal.PoolingKernel.Backward({max}, input, inputShape, outputGradient, inputGradient, WindowSize, Stride, Padding, {include}, \"{spec.Type.ClassName}\");");
+                }
             }
         }
 

@@ -16,7 +16,8 @@ Usage: /usr/bin/python3 torch_training.py [--threads T[,T...]] [--blas-threads B
   --accuracy: instead of timing, train the network for 3 epochs (--epochs) with Adam lr 1e-3, batch 32, on 2 threads
   (--threads), on Fashion-MNIST from the Debian package dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
   or $CONVGEN_FASHION_MNIST, or --data DIR; the gzip'ed IDX files the C# sample reads), and print (and append) one
-  line per epoch: train loss and accuracy, test accuracy, wall time.
+  line per epoch: train loss and accuracy, test accuracy, wall time ("epoch_train_s"; "runq_wait_pct" is the time our
+  threads waited for a core, summed over them, as a share of it: above a few percent the time is not PyTorch's).
 
 The network (its module names are the fields of the C# [Network] class, so a state_dict can cross over):
   conv1 Conv2d(1, 16, 3, padding=1) + ReLU, pool1 MaxPool2d(2), conv2 Conv2d(16, 32, 3, padding=1) + ReLU,
@@ -105,7 +106,7 @@ if not DEFAULT_MALLOC and not all(k in os.environ for k in MALLOC_ENV):
         os.environ.setdefault(k, str(1 << 30))
     os.execv(sys.executable, [sys.executable] + sys.argv)  # glibc reads MALLOC_* only at process start-up
 os.environ.setdefault("OMP_NUM_THREADS", str(T))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", str(T))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # see "Environment" in the docstring
 INHERITED_CORETYPE = os.environ.get("OPENBLAS_CORETYPE")
 with open("/proc/cpuinfo") as _f:
     _flags = next((line.split(":", 1)[1].split() for line in _f if line.startswith("flags")), [])
@@ -350,6 +351,7 @@ def main_accuracy():
     batch = 32
     for epoch in range(1, epochs + 1):
         model.train()
+        w0 = runq_wait_ns()
         t0 = time.perf_counter()
         order = torch.randperm(train_x.shape[0], generator=shuffle)
         total_loss, correct = 0.0, 0
@@ -364,6 +366,7 @@ def main_accuracy():
             total_loss += loss.item() * len(idx)
             correct += (out.argmax(1) == y).sum().item()
         train_s = time.perf_counter() - t0
+        wait_pct = 100.0 * (runq_wait_ns() - w0) * 1e-9 / train_s
         model.eval()
         t1 = time.perf_counter()
         with torch.no_grad():
@@ -377,7 +380,8 @@ def main_accuracy():
                               train_loss=round(total_loss / train_x.shape[0], 4),
                               train_accuracy=round(correct / train_x.shape[0], 4),
                               test_accuracy=round(test_correct / test_x.shape[0], 4),
-                              epoch_train_s=round(train_s, 2), test_eval_s=round(test_s, 2),
+                              epoch_train_s=round(train_s, 2), runq_wait_pct=round(wait_pct, 2),
+                              test_eval_s=round(test_s, 2),
                               train_images_per_s=round(train_x.shape[0] / train_s, 1),
                               data_load_s=round(load_s, 2))), flush=True)
 

@@ -38,7 +38,9 @@ namespace Demo
             global::ConvGen.TensorShape outputShape = GetOutputShape(inputShape);
             global::ConvGen.Internal.NetworkGuard.CheckLengths("Pool2", input.Length, inputShape, output.Length, outputShape);
             global::ConvGen.Internal.NetworkGuard.CheckGradients("Pool2", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
-            global::ConvGen.Internal.PoolingKernel.Backward(true, input, inputShape, outputGradient, inputGradient, WindowSize, Stride, Padding, false, "Pool2");
+            // Windows that neither overlap nor pad: each input is in at most one window, and the forward pass's output
+            // names its maximum, so one pass over the input finds every winner without searching a window twice.
+            global::ConvGen.Internal.PoolingKernel.MaxBackwardDisjoint(input, inputShape, output, outputGradient, inputGradient, WindowSize, "Pool2");
         }
     }
 }

@@ -81,7 +81,7 @@ namespace Demo
 
         private global::ConvGen.Training.Parameter[]? _parameters;
         // The backward pass's own buffers, grown to the largest batch and reused.
-        private float[]? _preActivationGradient, _inputGradientBuffer, _phaseGradientBuffer;
+        private float[]? _preActivationGradient, _inputGradientBuffer, _phaseGradientBuffer, _paddedInput;
         // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
         private readonly float[] _inputGradientPhase0 = new float[640];
         /// <inheritdoc/>
@@ -142,8 +142,9 @@ namespace Demo
             global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
             // Reflect padding: the weight gradient reads the input padded as the forward pass read it.
             global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 0, 0, 2, 2);
-            global::System.ReadOnlySpan<float> padded = global::ConvGen.Internal.PaddedInput.Pad(input, inputShape, pads, global::ConvGen.PaddingMode.Reflect);
             global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
+            global::System.Span<float> padded = global::ConvGen.Internal.LayerBuffer.Get(ref _paddedInput, paddedShape.ElementCount);
+            global::ConvGen.Internal.ConvBackwardSupport.Pad(input, inputShape, pads, global::ConvGen.PaddingMode.Reflect, padded);
             global::ConvGen.Generated.Demo_Wave_WeightGradient.Run(padded, paddedShape, dz, outputShape, parameters[0].Gradient, default);
             if (inputGradient.IsEmpty)
             {

@@ -208,11 +208,13 @@ public sealed class SimpleLayerBackwardTests
         Numerics.AssertClose(expected, dx, $"{name} on {inputShape}");
     }
 
-    [Fact]
-    public void Max_pooling_layer_sends_a_tied_windows_gradient_to_its_first_maximum()
+    [Theory]
+    [InlineData(nameof(GradMaxOverlap))]
+    [InlineData(nameof(GradMax2))]
+    public void Max_pooling_layer_sends_a_tied_windows_gradient_to_its_first_maximum(string name)
     {
         // Values from {0, 1, 2}: most windows hold several equal maxima.
-        ITrainableLayer layer = new GradMaxOverlap();
+        (ITrainableLayer layer, _, int k, int stride, int pad, _) = Pool(name);
         var inputShape = new TensorShape(1, 2, 7, 41);
         var random = new Random(3);
         float[] x = Enumerable.Range(0, (int)inputShape.ElementCount).Select(_ => (float)random.Next(3)).ToArray();
@@ -220,10 +222,10 @@ public sealed class SimpleLayerBackwardTests
         layer.Forward(x, inputShape, y);
         float[] dy = Random(random, y.Length);
         var expected = new float[x.Length];
-        ConvReference.PoolBackward(true, x, inputShape, dy, expected, 3, 1, 1, false);
+        ConvReference.PoolBackward(true, x, inputShape, dy, expected, k, stride, pad, false);
         var dx = new float[x.Length];
         layer.Backward(x, inputShape, y, dy, dx);
-        Numerics.AssertClose(expected, dx, "ties");
+        Numerics.AssertClose(expected, dx, name + " with ties");
     }
 
     [Fact]

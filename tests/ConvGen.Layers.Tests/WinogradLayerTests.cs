@@ -83,26 +83,15 @@ public class WinogradLayerTests
         Numerics.Fill(layer.Weights, new Random(3));
         var input = new float[shape.ElementCount];
         var output = new float[layer.GetOutputShape(shape).ElementCount];
-        for (int i = 0; i < 50; i++)
-        {
-            layer.Forward(input, shape, output); // past tiered compilation's call counting
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++)
-        {
-            layer.Forward(input, shape, output);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => layer.Forward(input, shape, output)));
 
         // A changed weight is repacked into the same buffers: no allocation once the repacking code is compiled.
-        layer.Weights[0] += 1f;
-        layer.Forward(input, shape, output);
-        before = GC.GetAllocatedBytesForCurrentThread();
-        layer.Weights[1] += 1f;
-        layer.Forward(input, shape, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        int changed = 0;
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
+        {
+            layer.Weights[changed++] += 1f;
+            layer.Forward(input, shape, output);
+        }, calls: 1));
     }
 
     [Fact]

@@ -132,15 +132,10 @@ public class FlattenAndGlobalPoolTests
         var pooled = new float[32];
         var flatten = new Flatten();
         var gap = new GlobalAvgPool();
-        for (int i = 0; i < 3; i++)
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
         {
             flatten.Forward(x, shape, flat);
             gap.Forward(x, shape, pooled);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        flatten.Forward(x, shape, flat);
-        gap.Forward(x, shape, pooled);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }));
     }
 }

@@ -65,19 +65,28 @@ public class WorkerPoolTests
             Thread.Sleep(i % 5 == 0 ? 2 : 0); // warm the sleep and wake-up paths too
         }
 
-        kernel.WorkerAllocatedSinceFirst = 0;
-        long caller = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        // As SteadyState measures: the least over a few windows, so that a one-off allocation by the runtime itself
+        // (tiering lands on whichever thread runs the code) does not count, while an allocation per call still does.
+        long callerLeast = long.MaxValue, workerLeast = long.MaxValue;
+        for (int window = 0; window < 5 && (callerLeast != 0 || workerLeast != 0); window++)
         {
-            KernelThreads.Run(kernel, input, inShape, output, outShape, parts: 2);
-            if (i % 50 == 0)
+            kernel.WorkerAllocatedSinceFirst = 0;
+            long caller = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 200; i++)
             {
-                Thread.Sleep(2); // let the worker fall asleep now and then: the wake-up path must not allocate either
+                KernelThreads.Run(kernel, input, inShape, output, outShape, parts: 2);
+                if (i % 50 == 0)
+                {
+                    Thread.Sleep(2); // let the worker fall asleep now and then: the wake-up path must not allocate either
+                }
             }
+
+            callerLeast = Math.Min(callerLeast, GC.GetAllocatedBytesForCurrentThread() - caller);
+            workerLeast = Math.Min(workerLeast, kernel.WorkerAllocatedSinceFirst);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
-        Assert.Equal(0, kernel.WorkerAllocatedSinceFirst);
+        Assert.Equal(0, callerLeast);
+        Assert.Equal(0, workerLeast);
     }
 
     [Fact]

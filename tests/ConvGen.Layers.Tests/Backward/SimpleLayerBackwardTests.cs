@@ -274,13 +274,10 @@ public sealed class SimpleLayerBackwardTests
         var pdx = new float[px.Length];
         pool.Backward(px, poolShape, py, py, pdx);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
         {
             linear.Backward(x, shape, y, dy, dx);
             pool.Backward(px, poolShape, py, py, pdx);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }));
     }
 }

@@ -62,14 +62,7 @@ public sealed class NetworkContractTests
             var output = new float[batch * MobileNet.OutputSize];
             var scratch = new float[MobileNet.ScratchLength(batch)];
             Numerics.Fill(input, random);
-            for (int i = 0; i < 4; i++)
-            {
-                network.Forward(input, output, batch, scratch);
-            }
-
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            network.Forward(input, output, batch, scratch);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = SteadyState.AllocatedBytes(() => network.Forward(input, output, batch, scratch), calls: 1);
             Assert.True(allocated == 0, $"batch {batch}: {allocated} bytes allocated");
         }
     }

@@ -276,13 +276,11 @@ public sealed class GeneralConvBackwardTests
         var dx = new float[c.X.Length];
         var dw = new float[c.W.Length];
         var db = new float[c.B.Length];
-        GeneralConvBackward.Backward(c.G, c.X, c.In, c.W, c.Dz, c.Out, dx, dw, db);
-        GeneralConvBackward.Backward(c.G, c.X, c.In, c.W, c.Dz, c.Out, Span<float>.Empty, dw, db);
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        GeneralConvBackward.Backward(c.G, c.X, c.In, c.W, c.Dz, c.Out, dx, dw, db);
-        GeneralConvBackward.Backward(c.G, c.X, c.In, c.W, c.Dz, c.Out, Span<float>.Empty, dw, db);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
+        {
+            GeneralConvBackward.Backward(c.G, c.X, c.In, c.W, c.Dz, c.Out, dx, dw, db);
+            GeneralConvBackward.Backward(c.G, c.X, c.In, c.W, c.Dz, c.Out, Span<float>.Empty, dw, db);
+        }));
     }
 
     [Theory]

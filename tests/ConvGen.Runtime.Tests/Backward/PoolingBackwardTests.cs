@@ -155,11 +155,10 @@ public sealed class PoolingBackwardTests
         float[] x = Random((int)shape.ElementCount, 4);
         var dy = new float[PoolingKernel.OutputShape(true, shape, 3, 2, 1, "test").ElementCount];
         var dx = new float[x.Length];
-        PoolingKernel.Backward(true, x, shape, dy, dx, 3, 2, 1, false, "test");
-        PoolingKernel.Backward(false, x, shape, dy, dx, 3, 2, 1, false, "test");
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        PoolingKernel.Backward(true, x, shape, dy, dx, 3, 2, 1, false, "test");
-        PoolingKernel.Backward(false, x, shape, dy, dx, 3, 2, 1, false, "test");
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(() =>
+        {
+            PoolingKernel.Backward(true, x, shape, dy, dx, 3, 2, 1, false, "test");
+            PoolingKernel.Backward(false, x, shape, dy, dx, 3, 2, 1, false, "test");
+        }));
     }
 }

@@ -143,11 +143,7 @@ public sealed class MiniBatchesTests
             return checksum;
         }
 
-        RunEpoch();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunEpoch();
-        RunEpoch();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.AllocatedBytes(() => RunEpoch(), calls: 2));
     }
 
     [Fact]

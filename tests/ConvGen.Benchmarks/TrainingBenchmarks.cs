@@ -7,8 +7,9 @@ namespace ConvGen.Benchmarks;
 
 /// <summary>
 /// One training step of the training sample's network (forward keeping activations, cross-entropy, backward, optimizer
-/// step), batch 32 and 1, the work peers/torch_training.py times in PyTorch. Every layer on the calling thread
-/// (the backward passes do not split over threads yet). Run with <c>--filter *Training*</c>.
+/// step), batch 32 and 1, the work peers/torch_training.py times in PyTorch. <see cref="Threads"/> is every
+/// convolution's <c>Threads</c> (forward and backward; pooling and linear layers stay on the calling thread).
+/// Run with <c>--filter *Training*</c>.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 5, iterationCount: 15)]
@@ -24,6 +25,9 @@ public class TrainingBenchmarks
     [Params("sgd", "adam")]
     public string Optimizer { get; set; } = "";
 
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -32,7 +36,7 @@ public class TrainingBenchmarks
         {
             if (layer is IConvLayer conv)
             {
-                conv.Threads = 1;
+                conv.Threads = Threads;
             }
         }
 

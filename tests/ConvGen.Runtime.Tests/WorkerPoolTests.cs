@@ -6,6 +6,7 @@ using Xunit;
 namespace ConvGen.Runtime.Tests;
 
 /// <summary>The threading machinery behind generated layers, driven by a kernel that reports what each part saw.</summary>
+[Collection(WorkerPoolCollection.Name)]
 public class WorkerPoolTests
 {
     /// <summary>Writes each part's index over its slice of the output and records the worker thread's allocations.</summary>
@@ -124,4 +125,11 @@ public class WorkerPoolTests
             }
         }
     }
+}
+
+/// <summary>Tests that need the worker pool to themselves (a busy pool makes a call run on its caller alone).</summary>
+[CollectionDefinition(Name)]
+public sealed class WorkerPoolCollection
+{
+    public const string Name = "worker pool";
 }

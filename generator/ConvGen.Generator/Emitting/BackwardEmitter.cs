@@ -78,41 +78,58 @@ internal static class BackwardEmitter
         return $"specialized: weight gradient by a generated kernel (output-gradient rows against staged input rows); input gradient by {input}";
     }
 
-    public static void WriteState(CodeWriter w, KernelPlan plan)
+    /// <summary>A backward buffer of the running part (see <c>PartBuffers</c>), as a ref for <c>LayerBuffer.Get</c>.</summary>
+    private static string Buffer(string name) => $"ref _backwardBuffers.Slot(part, BackwardBuffer{name})";
+
+    /// <summary>The backward pass's buffers this layer needs, in slot order.</summary>
+    private static System.Collections.Generic.List<(string Name, string Holds)> Buffers(KernelPlan plan)
     {
         LayerGeometry g = plan.Geometry;
-        w.Line("private global::ConvGen.Training.Parameter[]? _parameters;");
-        var buffers = new System.Collections.Generic.List<string>();
+        var buffers = new System.Collections.Generic.List<(string, string)>();
         if (g.Activation != LayerActivation.None)
         {
-            buffers.Add("_preActivationGradient");
+            buffers.Add(("PreActivationGradient", "the gradient before the activation"));
         }
 
         if (NeedsPreActivation(g))
         {
-            buffers.Add("_backwardConverted");
+            buffers.Add(("Converted", "the weights as the general transposed kernel reads them"));
         }
 
         if (HasDataKernels(plan) ? g.Kind == LayerKind.Convolution : g.Kind == LayerKind.Separable || IsSpecialized(plan))
         {
-            buffers.Add("_inputGradientBuffer");
+            buffers.Add(("InputGradient", HasDataKernels(plan) ? "the gradient of the padded input" : "a weight gradient for the general pass"));
         }
 
         if (HasDataKernels(plan) && plan.BackwardData!.Phases is not null)
         {
-            buffers.Add("_phaseGradientBuffer");
+            buffers.Add(("PhaseGradient", "one phase of the input gradient"));
         }
 
         if (IsSpecialized(plan) && g.Kind == LayerKind.Convolution && g.PaddingMode != LayerPaddingMode.Zeros)
         {
-            buffers.Add("_paddedInput");
+            buffers.Add(("PaddedInput", "the input padded as the forward pass read it"));
         }
 
+        return buffers;
+    }
+
+    public static void WriteState(CodeWriter w, KernelPlan plan)
+    {
+        w.Line("private global::ConvGen.Training.Parameter[]? _parameters;");
+        w.Line("// Parameter gradients of the parts of a threaded backward pass after the first, added to the parameters after it.");
+        w.Line("private float[]? _partGradients;");
+        var buffers = Buffers(plan);
         if (buffers.Count > 0)
         {
-            w.Line("// The backward pass's own buffers, grown to the largest batch and reused.");
-            w.Line($"private float[]? {string.Join(", ", buffers)};");
+            w.Line("// The backward pass's own buffers, one set per part of a threaded pass, grown to the largest batch and reused.");
+            w.Line($"private readonly global::ConvGen.Internal.PartBuffers _backwardBuffers = new global::ConvGen.Internal.PartBuffers({buffers.Count});");
+            for (int b = 0; b < buffers.Count; b++)
+            {
+                w.Line($"private const int BackwardBuffer{buffers[b].Name} = {b}; // {buffers[b].Holds}");
+            }
         }
+
         if (HasDataKernels(plan) && plan.BackwardData!.Phases is { } phases)
         {
             LayerGeometry d = plan.BackwardData.Geometry;
@@ -128,17 +145,46 @@ internal static class BackwardEmitter
 
     public static void WriteMembers(CodeWriter w, KernelPlan plan, LayerGeometry g, string geometry, string literalName)
     {
+        bool phases = HasDataKernels(plan) && plan.BackwardData!.Phases is not null;
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create({geometry}, _weights, _bias);");
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line("/// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>");
+        w.Line("/// <remarks>");
+        w.Line("/// One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's");
+        w.Line("/// buffers. <see cref=\"Threads\"/> applies as for <see cref=\"Forward\"/>: a large batch is split by image.");
+        w.Line("/// </remarks>");
         using (w.Block("public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)"))
         {
             w.Line($"global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward({geometry}, input.Length, inputShape, output.Length, {literalName});");
             w.Line($"global::ConvGen.Internal.NetworkGuard.CheckGradients({literalName}, inputShape, outputShape, outputGradient.Length, inputGradient.Length);");
-            w.Line("global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;");
+            if (phases)
+            {
+                using (w.Block("if (!inputGradient.IsEmpty)"))
+                {
+                    w.Line("ArrangeInputGradientWeights(); // once, before the parts share them");
+                }
+
+            }
+
+            w.Line($"int parts = global::ConvGen.Internal.BackwardThreads.Parts(Threads, {geometry}, inputShape, outputShape);");
+            if (Buffers(plan).Count > 0)
+            {
+                w.Line("_backwardBuffers.Reserve(parts);");
+            }
+
+            w.Line("global::ConvGen.Internal.BackwardThreads.Run(this, Parameters, ref _partGradients, input, inputShape, output, outputShape, outputGradient, inputGradient, parts);");
+        }
+
+        w.Line();
+        w.Line("/// <summary>The backward pass of the part's images; its parameter gradients go where <c>call.Gradient</c> says.</summary>");
+        using (w.Block("void global::ConvGen.Internal.IParallelBackward.BackwardPart(in global::ConvGen.Internal.BackwardCall call, int part, int parts)"))
+        {
+            w.Line("int first = call.FirstImage(part, parts), end = call.FirstImage(part + 1, parts);");
+            w.Line("global::System.ReadOnlySpan<float> input = call.Input(first, end), output = call.Output(first, end), outputGradient = call.OutputGradient(first, end);");
+            w.Line("global::System.Span<float> inputGradient = call.InputGradient(first, end);");
+            w.Line("global::ConvGen.TensorShape inputShape = call.InputShape with { N = end - first }, outputShape = call.OutputShape with { N = end - first };");
             WriteActivation(w, g, geometry);
             if (IsSpecialized(plan))
             {
@@ -150,9 +196,9 @@ internal static class BackwardEmitter
             }
         }
 
-        if (HasDataKernels(plan) && plan.BackwardData!.Phases is not null)
+        if (phases)
         {
-            LayerGeometry d = plan.BackwardData.Geometry;
+            LayerGeometry d = plan.BackwardData!.Geometry;
             TransposedEmitter.WriteArrange(w, plan.BackwardData, d, "ArrangeInputGradientWeights", PhaseField, "OutputChannels", "InputChannels",
                 "/// <summary>Copies each input-gradient phase's taps out of the OIHW weights (read as a transposed layer's [in, out/Groups, Kh, Kw]), flipped.</summary>");
         }
@@ -172,11 +218,11 @@ internal static class BackwardEmitter
 
         string act = "global::ConvGen.Activation." + g.Activation;
         string slope = LayerText.F(g.NegativeSlope);
-        w.Line("global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);");
+        w.Line($"global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get({Buffer("PreActivationGradient")}, output.Length);");
         if (NeedsPreActivation(g))
         {
             w.Line($"// {g.Activation}{(g.Activation == LayerActivation.LeakyReLU ? " with a negative slope" : "")} is not invertible: its derivative needs the pre-activation, computed again.");
-            w.Line($"global::ConvGen.Internal.ConvBackwardSupport.PreActivation({geometry}, input, inputShape, _weights, _bias, preActivationGradient, outputShape, ref _backwardConverted);");
+            w.Line($"global::ConvGen.Internal.ConvBackwardSupport.PreActivation({geometry}, input, inputShape, _weights, _bias, preActivationGradient, outputShape, {Buffer("Converted")});");
             w.Line($"global::ConvGen.Internal.ActivationGradient.FromPreActivation({act}, {slope}, preActivationGradient, outputGradient, preActivationGradient);");
         }
         else
@@ -190,20 +236,20 @@ internal static class BackwardEmitter
 
     private static void WriteGeneral(CodeWriter w, LayerGeometry g, string geometry)
     {
-        string bias = g.HasBias ? $"parameters[{(g.Kind == LayerKind.Separable ? 2 : 1)}].Gradient" : "default";
+        string bias = g.HasBias ? $"call.Gradient({(g.Kind == LayerKind.Separable ? 2 : 1)}, part)" : "default";
         if (g.Kind == LayerKind.Separable)
         {
             w.Line("// The general pass takes one weight gradient for both halves; it is added to the two parameters after.");
-            w.Line("global::System.Span<float> weightGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);");
+            w.Line($"global::System.Span<float> weightGradient = global::ConvGen.Internal.LayerBuffer.Get({Buffer("InputGradient")}, _weights.Length);");
             w.Line("weightGradient.Clear();");
             w.Line($"global::ConvGen.Internal.GeneralConvBackward.Backward({geometry}, input, inputShape, _weights, dz, outputShape, inputGradient, weightGradient, {bias});");
-            w.Line("int depthwise = parameters[0].Gradient.Length;");
-            w.Line("global::ConvGen.Internal.NetworkOps.AddInPlace(parameters[0].Gradient, weightGradient.Slice(0, depthwise), global::ConvGen.Activation.None, 0f);");
-            w.Line("global::ConvGen.Internal.NetworkOps.AddInPlace(parameters[1].Gradient, weightGradient.Slice(depthwise), global::ConvGen.Activation.None, 0f);");
+            w.Line("int depthwise = call.Gradient(0, part).Length;");
+            w.Line("global::ConvGen.Internal.NetworkOps.AddInPlace(call.Gradient(0, part), weightGradient.Slice(0, depthwise), global::ConvGen.Activation.None, 0f);");
+            w.Line("global::ConvGen.Internal.NetworkOps.AddInPlace(call.Gradient(1, part), weightGradient.Slice(depthwise), global::ConvGen.Activation.None, 0f);");
             return;
         }
 
-        w.Line($"global::ConvGen.Internal.GeneralConvBackward.Backward({geometry}, input, inputShape, _weights, dz, outputShape, inputGradient, parameters[0].Gradient, {bias});");
+        w.Line($"global::ConvGen.Internal.GeneralConvBackward.Backward({geometry}, input, inputShape, _weights, dz, outputShape, inputGradient, call.Gradient(0, part), {bias});");
     }
 
     private static void WriteSpecialized(CodeWriter w, KernelPlan plan, LayerGeometry g, string geometry, string literalName)
@@ -211,7 +257,7 @@ internal static class BackwardEmitter
         string weightKernel = $"global::{KernelEmitter.KernelNamespace}.{WeightGradientClassName(WeightGradientPlan(plan)!)}";
         if (g.HasBias)
         {
-            w.Line("global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);");
+            w.Line("global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, call.Gradient(1, part));");
         }
 
         string pads = $"new global::ConvGen.Internal.Pads({g.PadFront}, {g.PadBack}, {g.PadH}, {g.PadBottom}, {g.PadW}, {g.PadRight})";
@@ -220,7 +266,7 @@ internal static class BackwardEmitter
             // The transpose of a transposed layer is a convolution over the output gradient with the same weights and pads.
             w.Line("// The weight gradient pairs each output-gradient window with the input element it came from: the convolution");
             w.Line("// that is this layer's transpose, with the output gradient as its input and the input as its output gradient.");
-            w.Line($"{weightKernel}.Run(dz, outputShape, input, inputShape, parameters[0].Gradient, {pads});");
+            w.Line($"{weightKernel}.Run(dz, outputShape, input, inputShape, call.Gradient(0, part), {pads});");
             using (w.Block("if (!inputGradient.IsEmpty)"))
             {
                 w.Line($"global::{KernelEmitter.KernelNamespace}.{KernelEmitter.KernelClassName(plan.BackwardData!)}.Run(dz, outputShape, inputGradient, inputShape, _weights, global::System.Array.Empty<float>(), 0, 1);");
@@ -233,16 +279,16 @@ internal static class BackwardEmitter
         if (zeros)
         {
             w.Line($"global::ConvGen.Internal.Pads pads = {pads};");
-            w.Line($"{weightKernel}.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);");
+            w.Line($"{weightKernel}.Run(input, inputShape, dz, outputShape, call.Gradient(0, part), pads);");
         }
         else
         {
             w.Line($"// {g.PaddingMode} padding: the weight gradient reads the input padded as the forward pass read it.");
             w.Line($"global::ConvGen.Internal.Pads pads = {pads};");
             w.Line("global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);");
-            w.Line("global::System.Span<float> padded = global::ConvGen.Internal.LayerBuffer.Get(ref _paddedInput, paddedShape.ElementCount);");
+            w.Line($"global::System.Span<float> padded = global::ConvGen.Internal.LayerBuffer.Get({Buffer("PaddedInput")}, paddedShape.ElementCount);");
             w.Line($"global::ConvGen.Internal.ConvBackwardSupport.Pad(input, inputShape, pads, global::ConvGen.PaddingMode.{g.PaddingMode}, padded);");
-            w.Line($"{weightKernel}.Run(padded, paddedShape, dz, outputShape, parameters[0].Gradient, default);");
+            w.Line($"{weightKernel}.Run(padded, paddedShape, dz, outputShape, call.Gradient(0, part), default);");
         }
 
         using (w.Block("if (inputGradient.IsEmpty)"))
@@ -254,14 +300,13 @@ internal static class BackwardEmitter
         {
             w.Line();
             w.Line("// No specialized input-gradient kernel for this geometry: the general pass makes it (and a weight gradient that is dropped).");
-            w.Line("global::System.Span<float> dropped = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);");
+            w.Line($"global::System.Span<float> dropped = global::ConvGen.Internal.LayerBuffer.Get({Buffer("InputGradient")}, _weights.Length);");
             w.Line($"global::ConvGen.Internal.GeneralConvBackward.Backward({geometry}, input, inputShape, _weights, dz, outputShape, inputGradient, dropped, default);");
             return;
         }
 
         LayerGeometry d = data.Geometry;
         w.Line();
-        w.Line("ArrangeInputGradientWeights();");
         string target = "paddedGradient", targetShape = "paddedShape";
         if (zeros)
         {
@@ -271,7 +316,7 @@ internal static class BackwardEmitter
         w.Line(zeros
             ? "// The transposed pass yields the gradient of the zero-padded input; FoldPadded crops the border."
             : $"// The transposed pass yields the gradient of the padded input; FoldPadded adds its border back where {g.PaddingMode.ToString().ToLowerInvariant()} padding read it.");
-        w.Line("global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);");
+        w.Line($"global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get({Buffer("InputGradient")}, paddedShape.ElementCount);");
         if (g.StrideD > 1 || g.StrideH > 1 || g.StrideW > 1)
         {
             w.Line("// A stride can leave the last rows or columns unread, and their gradient is zero; the phases write the rest.");
@@ -295,7 +340,7 @@ internal static class BackwardEmitter
             w.Line("{");
             w.Indent();
             w.Line($"global::ConvGen.TensorShape phaseShape = {shape};");
-            w.Line("global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);");
+            w.Line($"global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get({Buffer("PhaseGradient")}, phaseShape.ElementCount);");
             w.Line($"{kernel}.Run(dz, outputShape, phase, phaseShape, {PhaseField(i)}, global::System.Array.Empty<float>(), 0, 1);");
             w.Line($"global::ConvGen.Internal.PhaseScatter.Scatter(phase, {target}, planes, phaseShape.D, phaseShape.H, phaseShape.W, {targetShape}.D, {targetShape}.H, {targetShape}.W, {p.FirstD}, {p.FirstH}, {p.FirstW}, {g.StrideD}, {g.StrideH}, {g.StrideW});");
             w.Outdent();

@@ -201,7 +201,7 @@ internal static class LayerEmitter
 
         w.Line("/// </remarks>");
         w.Line(GeneratedCode);
-        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer" + (Threaded(plan) ? ", global::ConvGen.Internal.IParallelKernel" : "")))
+        using (w.Block($"partial {plan.Keyword} {name} : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelBackward" + (Threaded(plan) ? ", global::ConvGen.Internal.IParallelKernel" : "")))
         {
             WriteConstants(w, g);
             WriteState(w, plan, g, name);
@@ -512,7 +512,7 @@ internal static class LayerEmitter
             ? "/// Threads a <see cref=\"Forward\"/> call may use: 0 (the default) decides per call, staying on the calling thread"
             : plan.IsSpecialized
             ? "/// Threads a <see cref=\"Forward\"/> call may use, per output phase (the phases run one after another): 0 (the default)"
-            : "/// Accepted for <see cref=\"global::ConvGen.IConvLayer\"/>; this layer runs the general kernel on the calling thread.");
+            : "/// Threads a <see cref=\"Backward\"/> call may use (this layer's Forward runs the general kernel on the calling thread):");
         if (Threaded(plan))
         {
             w.Line("/// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another");
@@ -523,7 +523,13 @@ internal static class LayerEmitter
             w.Line("/// decides per phase, splitting phases above about 100 microseconds of work over the processors; 1 never uses");
             w.Line("/// another thread; n uses at most n.");
         }
+        else
+        {
+            w.Line("/// 0 (the default) decides per call, splitting batches above about 100 microseconds of work over the processors;");
+            w.Line("/// 1 never uses another thread; n uses at most n.");
+        }
 
+        w.Line("/// <see cref=\"Backward\"/> follows the same rule, splitting a batch by image.");
         w.Line("/// </summary>");
         w.Line("public int Threads { get; set; }");
         if (plan.Phases is not null)

@@ -5,7 +5,7 @@ using System.Threading;
 namespace ConvGen.Internal;
 
 /// <summary>
-/// A few long-lived worker threads for kernel calls. Each call hands every worker one statically assigned part and
+/// A few long-lived worker threads for kernel calls and backward passes. Each call hands every worker one statically assigned part and
 /// runs part 0 itself, so there is no task queue, no allocation per call and no thread-pool ramp-up. One call uses
 /// the pool at a time; a call that finds it busy (another thread's Forward) runs on its own thread instead of waiting.
 /// </summary>
@@ -14,53 +14,113 @@ internal static class WorkerPool
     private static readonly object s_gate = new();
     private static Worker[] s_workers = Array.Empty<Worker>();
 
-    // The current job, written under s_gate before the workers are released.
+    // The current job, written under s_gate before the workers are released: a Forward kernel or a Backward layer.
     private static IParallelKernel? s_kernel;
     private static KernelCall s_call;
+    private static IParallelBackward? s_backward;
+    private static BackwardCall s_backwardCall;
     private static int s_parts;
     private static int s_pending;
+    private static bool s_running;
     private static ExceptionDispatchInfo? s_failure;
     private static readonly ManualResetEventSlim s_done = new(false, spinCount: 2000);
 
     public static bool TryRun(IParallelKernel kernel, in KernelCall call, int parts)
+    {
+        if (!TryBegin(parts))
+        {
+            return false;
+        }
+
+        s_kernel = kernel;
+        s_call = call;
+        Release(parts);
+        ExceptionDispatchInfo? failure;
+        try
+        {
+            kernel.RunPart(call, 0, parts);
+        }
+        finally
+        {
+            failure = End();
+        }
+
+        failure?.Throw();
+        return true;
+    }
+
+    public static bool TryRun(IParallelBackward layer, in BackwardCall call, int parts)
+    {
+        if (!TryBegin(parts))
+        {
+            return false;
+        }
+
+        s_backward = layer;
+        s_backwardCall = call;
+        Release(parts);
+        ExceptionDispatchInfo? failure;
+        try
+        {
+            layer.BackwardPart(call, 0, parts);
+        }
+        finally
+        {
+            failure = End();
+        }
+
+        failure?.Throw();
+        return true;
+    }
+
+    /// <summary>
+    /// Takes the pool for one job, or returns false when another thread's job holds it, or this thread's own (a part
+    /// that calls a threaded kernel: the monitor is re-entrant, the job state is not).
+    /// </summary>
+    private static bool TryBegin(int parts)
     {
         if (!Monitor.TryEnter(s_gate))
         {
             return false;
         }
 
-        try
-        {
-            EnsureWorkers(parts - 1);
-            s_kernel = kernel;
-            s_call = call;
-            s_parts = parts;
-            s_failure = null;
-            s_pending = parts - 1;
-            s_done.Reset();
-            for (int i = 0; i < parts - 1; i++)
-            {
-                s_workers[i].Start(i + 1);
-            }
-
-            try
-            {
-                kernel.RunPart(call, 0, parts);
-            }
-            finally
-            {
-                // The buffers are pinned only while the caller is inside KernelThreads.Run: always wait.
-                s_done.Wait();
-                s_kernel = null;
-            }
-
-            s_failure?.Throw();
-            return true;
-        }
-        finally
+        if (s_running)
         {
             Monitor.Exit(s_gate);
+            return false;
         }
+
+        s_running = true;
+        EnsureWorkers(parts - 1);
+        s_parts = parts;
+        s_failure = null;
+        s_pending = parts - 1;
+        s_done.Reset();
+        return true;
+    }
+
+    private static void Release(int parts)
+    {
+        for (int i = 0; i < parts - 1; i++)
+        {
+            s_workers[i].Start(i + 1);
+        }
+    }
+
+    /// <summary>
+    /// Joins the workers (the buffers are pinned only while the caller is inside Run: always wait), frees the pool and
+    /// returns a worker's exception, if any.
+    /// </summary>
+    private static ExceptionDispatchInfo? End()
+    {
+        s_done.Wait();
+        ExceptionDispatchInfo? failure = s_failure;
+        s_kernel = null;
+        s_backward = null;
+        s_backwardCall = default;
+        s_running = false;
+        Monitor.Exit(s_gate);
+        return failure;
     }
 
     private static void EnsureWorkers(int count)
@@ -154,7 +214,14 @@ internal static class WorkerPool
                 seen = Volatile.Read(ref _generation);
                 try
                 {
-                    s_kernel!.RunPart(s_call, _part, s_parts);
+                    if (s_kernel is { } kernel)
+                    {
+                        kernel.RunPart(s_call, _part, s_parts);
+                    }
+                    else
+                    {
+                        s_backward!.BackwardPart(s_backwardCall, _part, s_parts);
+                    }
                 }
                 catch (Exception e)
                 {

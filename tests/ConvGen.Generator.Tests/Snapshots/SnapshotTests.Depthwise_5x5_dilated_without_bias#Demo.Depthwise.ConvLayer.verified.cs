@@ -47,7 +47,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Depthwise : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Depthwise : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelBackward, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel height.</summary>
         public const int KernelH = 5;
@@ -94,8 +94,11 @@ namespace Demo
         }
 
         private global::ConvGen.Training.Parameter[]? _parameters;
-        // The backward pass's own buffers, grown to the largest batch and reused.
-        private float[]? _inputGradientBuffer;
+        // Parameter gradients of the parts of a threaded backward pass after the first, added to the parameters after it.
+        private float[]? _partGradients;
+        // The backward pass's own buffers, one set per part of a threaded pass, grown to the largest batch and reused.
+        private readonly global::ConvGen.Internal.PartBuffers _backwardBuffers = new global::ConvGen.Internal.PartBuffers(1);
+        private const int BackwardBufferInputGradient = 0; // a weight gradient for the general pass
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -131,6 +134,7 @@ namespace Demo
         /// Threads a <see cref="Forward"/> call may use: 0 (the default) decides per call, staying on the calling thread
         /// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another
         /// thread; n uses at most n.
+        /// <see cref="Backward"/> follows the same rule, splitting a batch by image.
         /// </summary>
         public int Threads { get; set; }
 
@@ -141,22 +145,36 @@ namespace Demo
         public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
 
         /// <inheritdoc/>
-        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        /// <remarks>
+        /// One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's
+        /// buffers. <see cref="Threads"/> applies as for <see cref="Forward"/>: a large batch is split by image.
+        /// </remarks>
         public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Depthwise");
             global::ConvGen.Internal.NetworkGuard.CheckGradients("Depthwise", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
-            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            int parts = global::ConvGen.Internal.BackwardThreads.Parts(Threads, s_geometry, inputShape, outputShape);
+            _backwardBuffers.Reserve(parts);
+            global::ConvGen.Internal.BackwardThreads.Run(this, Parameters, ref _partGradients, input, inputShape, output, outputShape, outputGradient, inputGradient, parts);
+        }
+
+        /// <summary>The backward pass of the part's images; its parameter gradients go where <c>call.Gradient</c> says.</summary>
+        void global::ConvGen.Internal.IParallelBackward.BackwardPart(in global::ConvGen.Internal.BackwardCall call, int part, int parts)
+        {
+            int first = call.FirstImage(part, parts), end = call.FirstImage(part + 1, parts);
+            global::System.ReadOnlySpan<float> input = call.Input(first, end), output = call.Output(first, end), outputGradient = call.OutputGradient(first, end);
+            global::System.Span<float> inputGradient = call.InputGradient(first, end);
+            global::ConvGen.TensorShape inputShape = call.InputShape with { N = end - first }, outputShape = call.OutputShape with { N = end - first };
             global::System.ReadOnlySpan<float> dz = outputGradient;
             global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 4, 4, 4, 4);
-            global::ConvGen.Generated.Demo_Depthwise_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            global::ConvGen.Generated.Demo_Depthwise_WeightGradient.Run(input, inputShape, dz, outputShape, call.Gradient(0, part), pads);
             if (inputGradient.IsEmpty)
             {
                 return;
             }
 
             // No specialized input-gradient kernel for this geometry: the general pass makes it (and a weight gradient that is dropped).
-            global::System.Span<float> dropped = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);
+            global::System.Span<float> dropped = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferInputGradient), _weights.Length);
             global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, dropped, default);
         }
     }

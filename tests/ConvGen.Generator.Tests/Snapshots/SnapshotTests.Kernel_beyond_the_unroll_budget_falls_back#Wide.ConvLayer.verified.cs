@@ -32,7 +32,7 @@
 /// <para>Specialized kernel not generated because its 9x9 kernel has 81 taps per input channel, above the unroll budget of 64.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-partial class Wide : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
+partial class Wide : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelBackward
 {
     /// <summary>Kernel height.</summary>
     public const int KernelH = 9;
@@ -79,6 +79,8 @@ partial class Wide : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
     }
 
     private global::ConvGen.Training.Parameter[]? _parameters;
+    // Parameter gradients of the parts of a threaded backward pass after the first, added to the parameters after it.
+    private float[]? _partGradients;
     /// <inheritdoc/>
     public int InChannels => InputChannels;
     /// <inheritdoc/>
@@ -101,7 +103,10 @@ partial class Wide : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
     }
 
     /// <summary>
-    /// Accepted for <see cref="global::ConvGen.IConvLayer"/>; this layer runs the general kernel on the calling thread.
+    /// Threads a <see cref="Backward"/> call may use (this layer's Forward runs the general kernel on the calling thread):
+    /// 0 (the default) decides per call, splitting batches above about 100 microseconds of work over the processors;
+    /// 1 never uses another thread; n uses at most n.
+    /// <see cref="Backward"/> follows the same rule, splitting a batch by image.
     /// </summary>
     public int Threads { get; set; }
 
@@ -109,13 +114,26 @@ partial class Wide : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
     public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
 
     /// <inheritdoc/>
-    /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+    /// <remarks>
+    /// One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's
+    /// buffers. <see cref="Threads"/> applies as for <see cref="Forward"/>: a large batch is split by image.
+    /// </remarks>
     public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
     {
         global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Wide");
         global::ConvGen.Internal.NetworkGuard.CheckGradients("Wide", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
-        global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+        int parts = global::ConvGen.Internal.BackwardThreads.Parts(Threads, s_geometry, inputShape, outputShape);
+        global::ConvGen.Internal.BackwardThreads.Run(this, Parameters, ref _partGradients, input, inputShape, output, outputShape, outputGradient, inputGradient, parts);
+    }
+
+    /// <summary>The backward pass of the part's images; its parameter gradients go where <c>call.Gradient</c> says.</summary>
+    void global::ConvGen.Internal.IParallelBackward.BackwardPart(in global::ConvGen.Internal.BackwardCall call, int part, int parts)
+    {
+        int first = call.FirstImage(part, parts), end = call.FirstImage(part + 1, parts);
+        global::System.ReadOnlySpan<float> input = call.Input(first, end), output = call.Output(first, end), outputGradient = call.OutputGradient(first, end);
+        global::System.Span<float> inputGradient = call.InputGradient(first, end);
+        global::ConvGen.TensorShape inputShape = call.InputShape with { N = end - first }, outputShape = call.OutputShape with { N = end - first };
         global::System.ReadOnlySpan<float> dz = outputGradient;
-        global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, parameters[0].Gradient, parameters[1].Gradient);
+        global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, call.Gradient(0, part), call.Gradient(1, part));
     }
 }

@@ -49,7 +49,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Mobile : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Mobile : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelBackward, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel size (height).</summary>
         public const int KernelH = 3;
@@ -105,8 +105,12 @@ namespace Demo
         }
 
         private global::ConvGen.Training.Parameter[]? _parameters;
-        // The backward pass's own buffers, grown to the largest batch and reused.
-        private float[]? _preActivationGradient, _inputGradientBuffer;
+        // Parameter gradients of the parts of a threaded backward pass after the first, added to the parameters after it.
+        private float[]? _partGradients;
+        // The backward pass's own buffers, one set per part of a threaded pass, grown to the largest batch and reused.
+        private readonly global::ConvGen.Internal.PartBuffers _backwardBuffers = new global::ConvGen.Internal.PartBuffers(2);
+        private const int BackwardBufferPreActivationGradient = 0; // the gradient before the activation
+        private const int BackwardBufferInputGradient = 1; // a weight gradient for the general pass
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -144,6 +148,7 @@ namespace Demo
         /// Threads a <see cref="Forward"/> call may use: 0 (the default) decides per call, staying on the calling thread
         /// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another
         /// thread; n uses at most n.
+        /// <see cref="Backward"/> follows the same rule, splitting a batch by image.
         /// </summary>
         public int Threads { get; set; }
 
@@ -184,23 +189,37 @@ namespace Demo
         public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
 
         /// <inheritdoc/>
-        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        /// <remarks>
+        /// One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's
+        /// buffers. <see cref="Threads"/> applies as for <see cref="Forward"/>: a large batch is split by image.
+        /// </remarks>
         public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Mobile");
             global::ConvGen.Internal.NetworkGuard.CheckGradients("Mobile", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
-            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
-            global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _preActivationGradient, output.Length);
+            int parts = global::ConvGen.Internal.BackwardThreads.Parts(Threads, s_geometry, inputShape, outputShape);
+            _backwardBuffers.Reserve(parts);
+            global::ConvGen.Internal.BackwardThreads.Run(this, Parameters, ref _partGradients, input, inputShape, output, outputShape, outputGradient, inputGradient, parts);
+        }
+
+        /// <summary>The backward pass of the part's images; its parameter gradients go where <c>call.Gradient</c> says.</summary>
+        void global::ConvGen.Internal.IParallelBackward.BackwardPart(in global::ConvGen.Internal.BackwardCall call, int part, int parts)
+        {
+            int first = call.FirstImage(part, parts), end = call.FirstImage(part + 1, parts);
+            global::System.ReadOnlySpan<float> input = call.Input(first, end), output = call.Output(first, end), outputGradient = call.OutputGradient(first, end);
+            global::System.Span<float> inputGradient = call.InputGradient(first, end);
+            global::ConvGen.TensorShape inputShape = call.InputShape with { N = end - first }, outputShape = call.OutputShape with { N = end - first };
+            global::System.Span<float> preActivationGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferPreActivationGradient), output.Length);
             // The derivative of ReLU6 is a function of its output, which the forward pass kept.
             global::ConvGen.Internal.ActivationGradient.FromOutput(global::ConvGen.Activation.ReLU6, 0.01f, output, outputGradient, preActivationGradient);
             global::System.ReadOnlySpan<float> dz = preActivationGradient;
             // The general pass takes one weight gradient for both halves; it is added to the two parameters after.
-            global::System.Span<float> weightGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, _weights.Length);
+            global::System.Span<float> weightGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferInputGradient), _weights.Length);
             weightGradient.Clear();
-            global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, weightGradient, parameters[2].Gradient);
-            int depthwise = parameters[0].Gradient.Length;
-            global::ConvGen.Internal.NetworkOps.AddInPlace(parameters[0].Gradient, weightGradient.Slice(0, depthwise), global::ConvGen.Activation.None, 0f);
-            global::ConvGen.Internal.NetworkOps.AddInPlace(parameters[1].Gradient, weightGradient.Slice(depthwise), global::ConvGen.Activation.None, 0f);
+            global::ConvGen.Internal.GeneralConvBackward.Backward(s_geometry, input, inputShape, _weights, dz, outputShape, inputGradient, weightGradient, call.Gradient(2, part));
+            int depthwise = call.Gradient(0, part).Length;
+            global::ConvGen.Internal.NetworkOps.AddInPlace(call.Gradient(0, part), weightGradient.Slice(0, depthwise), global::ConvGen.Activation.None, 0f);
+            global::ConvGen.Internal.NetworkOps.AddInPlace(call.Gradient(1, part), weightGradient.Slice(depthwise), global::ConvGen.Activation.None, 0f);
         }
     }
 }

@@ -47,7 +47,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Stem : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelKernel
+    partial class Stem : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelBackward, global::ConvGen.Internal.IParallelKernel
     {
         /// <summary>Kernel height.</summary>
         public const int KernelH = 3;
@@ -94,8 +94,12 @@ namespace Demo
         }
 
         private global::ConvGen.Training.Parameter[]? _parameters;
-        // The backward pass's own buffers, grown to the largest batch and reused.
-        private float[]? _inputGradientBuffer, _phaseGradientBuffer;
+        // Parameter gradients of the parts of a threaded backward pass after the first, added to the parameters after it.
+        private float[]? _partGradients;
+        // The backward pass's own buffers, one set per part of a threaded pass, grown to the largest batch and reused.
+        private readonly global::ConvGen.Internal.PartBuffers _backwardBuffers = new global::ConvGen.Internal.PartBuffers(2);
+        private const int BackwardBufferInputGradient = 0; // the gradient of the padded input
+        private const int BackwardBufferPhaseGradient = 1; // one phase of the input gradient
         // Per phase of the input gradient: the taps that reach it, as the weights of a stride-1 convolution.
         private readonly float[] _inputGradientPhase0 = new float[384];
         private readonly float[] _inputGradientPhase1 = new float[192];
@@ -136,6 +140,7 @@ namespace Demo
         /// Threads a <see cref="Forward"/> call may use: 0 (the default) decides per call, staying on the calling thread
         /// below about 100 microseconds of work and splitting larger calls over the processors; 1 never uses another
         /// thread; n uses at most n.
+        /// <see cref="Backward"/> follows the same rule, splitting a batch by image.
         /// </summary>
         public int Threads { get; set; }
 
@@ -146,25 +151,42 @@ namespace Demo
         public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
 
         /// <inheritdoc/>
-        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        /// <remarks>
+        /// One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's
+        /// buffers. <see cref="Threads"/> applies as for <see cref="Forward"/>: a large batch is split by image.
+        /// </remarks>
         public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Stem");
             global::ConvGen.Internal.NetworkGuard.CheckGradients("Stem", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
-            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            if (!inputGradient.IsEmpty)
+            {
+                ArrangeInputGradientWeights(); // once, before the parts share them
+            }
+            int parts = global::ConvGen.Internal.BackwardThreads.Parts(Threads, s_geometry, inputShape, outputShape);
+            _backwardBuffers.Reserve(parts);
+            global::ConvGen.Internal.BackwardThreads.Run(this, Parameters, ref _partGradients, input, inputShape, output, outputShape, outputGradient, inputGradient, parts);
+        }
+
+        /// <summary>The backward pass of the part's images; its parameter gradients go where <c>call.Gradient</c> says.</summary>
+        void global::ConvGen.Internal.IParallelBackward.BackwardPart(in global::ConvGen.Internal.BackwardCall call, int part, int parts)
+        {
+            int first = call.FirstImage(part, parts), end = call.FirstImage(part + 1, parts);
+            global::System.ReadOnlySpan<float> input = call.Input(first, end), output = call.Output(first, end), outputGradient = call.OutputGradient(first, end);
+            global::System.Span<float> inputGradient = call.InputGradient(first, end);
+            global::ConvGen.TensorShape inputShape = call.InputShape with { N = end - first }, outputShape = call.OutputShape with { N = end - first };
             global::System.ReadOnlySpan<float> dz = outputGradient;
-            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, call.Gradient(1, part));
             global::ConvGen.Internal.Pads pads = new global::ConvGen.Internal.Pads(0, 0, 1, 1, 1, 1);
-            global::ConvGen.Generated.Demo_Stem_WeightGradient.Run(input, inputShape, dz, outputShape, parameters[0].Gradient, pads);
+            global::ConvGen.Generated.Demo_Stem_WeightGradient.Run(input, inputShape, dz, outputShape, call.Gradient(0, part), pads);
             if (inputGradient.IsEmpty)
             {
                 return;
             }
 
-            ArrangeInputGradientWeights();
             global::ConvGen.TensorShape paddedShape = global::ConvGen.Internal.ConvBackwardSupport.Padded(inputShape, pads);
             // The transposed pass yields the gradient of the zero-padded input; FoldPadded crops the border.
-            global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _inputGradientBuffer, paddedShape.ElementCount);
+            global::System.Span<float> paddedGradient = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferInputGradient), paddedShape.ElementCount);
             // A stride can leave the last rows or columns unread, and their gradient is zero; the phases write the rest.
             paddedGradient.Clear();
             int planes = outputShape.N * InputChannels;
@@ -172,7 +194,7 @@ namespace Demo
             if (outputShape.D > 0 && outputShape.H + 1 > 0 && outputShape.W + 1 > 0)
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, outputShape.H + 1, outputShape.W + 1);
-                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferPhaseGradient), phaseShape.ElementCount);
                 global::ConvGen.Generated.Demo_Stem_InputGradient_Phase0_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase0, global::System.Array.Empty<float>(), 0, 1);
                 global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 0, 1, 2, 2);
             }
@@ -180,7 +202,7 @@ namespace Demo
             if (outputShape.D > 0 && outputShape.H + 1 > 0 && outputShape.W > 0)
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, outputShape.H + 1, outputShape.W);
-                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferPhaseGradient), phaseShape.ElementCount);
                 global::ConvGen.Generated.Demo_Stem_InputGradient_Phase1_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase1, global::System.Array.Empty<float>(), 0, 1);
                 global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 0, 1, 1, 2, 2);
             }
@@ -188,7 +210,7 @@ namespace Demo
             if (outputShape.D > 0 && outputShape.H > 0 && outputShape.W + 1 > 0)
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, outputShape.H, outputShape.W + 1);
-                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferPhaseGradient), phaseShape.ElementCount);
                 global::ConvGen.Generated.Demo_Stem_InputGradient_Phase2_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase2, global::System.Array.Empty<float>(), 0, 1);
                 global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 1, 0, 1, 2, 2);
             }
@@ -196,7 +218,7 @@ namespace Demo
             if (outputShape.D > 0 && outputShape.H > 0 && outputShape.W > 0)
             {
                 global::ConvGen.TensorShape phaseShape = new global::ConvGen.TensorShape(outputShape.N, InputChannels, outputShape.H, outputShape.W);
-                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _phaseGradientBuffer, phaseShape.ElementCount);
+                global::System.Span<float> phase = global::ConvGen.Internal.LayerBuffer.Get(ref _backwardBuffers.Slot(part, BackwardBufferPhaseGradient), phaseShape.ElementCount);
                 global::ConvGen.Generated.Demo_Stem_InputGradient_Phase3_Kernel.Run(dz, outputShape, phase, phaseShape, _inputGradientPhase3, global::System.Array.Empty<float>(), 0, 1);
                 global::ConvGen.Internal.PhaseScatter.Scatter(phase, paddedGradient, planes, phaseShape.D, phaseShape.H, phaseShape.W, paddedShape.D, paddedShape.H, paddedShape.W, 0, 1, 1, 1, 2, 2);
             }

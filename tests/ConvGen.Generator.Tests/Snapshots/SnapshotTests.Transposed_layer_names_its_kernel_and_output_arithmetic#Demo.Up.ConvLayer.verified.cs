@@ -63,7 +63,7 @@ namespace Demo
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "%VERSION%")]
-    partial class Up : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer
+    partial class Up : global::ConvGen.IConvLayer, global::ConvGen.ITrainableLayer, global::ConvGen.Internal.IParallelBackward
     {
         /// <summary>Kernel size (height).</summary>
         public const int KernelH = 4;
@@ -126,6 +126,8 @@ namespace Demo
         }
 
         private global::ConvGen.Training.Parameter[]? _parameters;
+        // Parameter gradients of the parts of a threaded backward pass after the first, added to the parameters after it.
+        private float[]? _partGradients;
         /// <inheritdoc/>
         public int InChannels => InputChannels;
         /// <inheritdoc/>
@@ -191,6 +193,7 @@ namespace Demo
         /// Threads a <see cref="Forward"/> call may use, per output phase (the phases run one after another): 0 (the default)
         /// decides per phase, splitting phases above about 100 microseconds of work over the processors; 1 never uses
         /// another thread; n uses at most n.
+        /// <see cref="Backward"/> follows the same rule, splitting a batch by image.
         /// </summary>
         public int Threads { get; set; }
 
@@ -259,17 +262,30 @@ namespace Demo
         public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> Parameters => _parameters ??= global::ConvGen.Internal.ConvParameters.Create(s_geometry, _weights, _bias);
 
         /// <inheritdoc/>
-        /// <remarks>One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's buffers.</remarks>
+        /// <remarks>
+        /// One backward pass at a time per layer: it accumulates into the shared parameter gradients and reuses the layer's
+        /// buffers. <see cref="Threads"/> applies as for <see cref="Forward"/>: a large batch is split by image.
+        /// </remarks>
         public void Backward(global::System.ReadOnlySpan<float> input, global::ConvGen.TensorShape inputShape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
             global::ConvGen.TensorShape outputShape = global::ConvGen.Internal.LayerGuard.CheckForward(s_geometry, input.Length, inputShape, output.Length, "Up");
             global::ConvGen.Internal.NetworkGuard.CheckGradients("Up", inputShape, outputShape, outputGradient.Length, inputGradient.Length);
-            global::System.Collections.Generic.IReadOnlyList<global::ConvGen.Training.Parameter> parameters = Parameters;
+            int parts = global::ConvGen.Internal.BackwardThreads.Parts(Threads, s_geometry, inputShape, outputShape);
+            global::ConvGen.Internal.BackwardThreads.Run(this, Parameters, ref _partGradients, input, inputShape, output, outputShape, outputGradient, inputGradient, parts);
+        }
+
+        /// <summary>The backward pass of the part's images; its parameter gradients go where <c>call.Gradient</c> says.</summary>
+        void global::ConvGen.Internal.IParallelBackward.BackwardPart(in global::ConvGen.Internal.BackwardCall call, int part, int parts)
+        {
+            int first = call.FirstImage(part, parts), end = call.FirstImage(part + 1, parts);
+            global::System.ReadOnlySpan<float> input = call.Input(first, end), output = call.Output(first, end), outputGradient = call.OutputGradient(first, end);
+            global::System.Span<float> inputGradient = call.InputGradient(first, end);
+            global::ConvGen.TensorShape inputShape = call.InputShape with { N = end - first }, outputShape = call.OutputShape with { N = end - first };
             global::System.ReadOnlySpan<float> dz = outputGradient;
-            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, parameters[1].Gradient);
+            global::ConvGen.Internal.GeneralConvBackward.AddChannelSums(dz, outputShape.N, outputShape.C, outputShape.D * outputShape.H * outputShape.W, call.Gradient(1, part));
             // The weight gradient pairs each output-gradient window with the input element it came from: the convolution
             // that is this layer's transpose, with the output gradient as its input and the input as its output gradient.
-            global::ConvGen.Generated.Demo_Up_InputGradient_WeightGradient.Run(dz, outputShape, input, inputShape, parameters[0].Gradient, new global::ConvGen.Internal.Pads(0, 0, 1, 1, 1, 1));
+            global::ConvGen.Generated.Demo_Up_InputGradient_WeightGradient.Run(dz, outputShape, input, inputShape, call.Gradient(0, part), new global::ConvGen.Internal.Pads(0, 0, 1, 1, 1, 1));
             if (!inputGradient.IsEmpty)
             {
                 global::ConvGen.Generated.Demo_Up_InputGradient_Kernel.Run(dz, outputShape, inputGradient, inputShape, _weights, global::System.Array.Empty<float>(), 0, 1);

@@ -36,7 +36,8 @@ public static class ConvBackwardSupport
 
     /// <summary>
     /// <paramref name="input"/> padded along depth, height and width as <paramref name="mode"/> fills the border (the
-    /// forward pass's reads), into <paramref name="padded"/> of shape <see cref="Padded"/>.
+    /// forward pass's reads), into <paramref name="padded"/> of shape <see cref="Padded"/>. The one padding-mode copy of
+    /// the runtime: <see cref="PaddedInput.Pad"/> (the Winograd forward pass) uses it too.
     /// </summary>
     public static void Pad(ReadOnlySpan<float> input, TensorShape shape, Pads pads, PaddingMode mode, Span<float> padded)
     {

@@ -19,16 +19,10 @@ public static class PaddedInput
     /// </summary>
     public static ReadOnlySpan<float> Pad(ReadOnlySpan<float> input, TensorShape shape, Pads pads, PaddingMode mode)
     {
-        int height = shape.H + pads.Top + pads.Bottom, width = shape.W + pads.Left + pads.Right;
-        int image = shape.C * height * width, source = shape.C * shape.H * shape.W;
-        int length = checked(shape.N * image);
+        int length = checked((int)ConvBackwardSupport.Padded(shape, pads).ElementCount);
         float[] buffer = t_buffer is { } b && b.Length >= length ? b : (t_buffer = new float[length]);
-        TensorShape one = shape with { N = 1 };
-        for (int n = 0; n < shape.N; n++)
-        {
-            SeparableBands.StageRows(input.Slice(n * source, source), one, pads, mode, 0, height, buffer.AsSpan(n * image, image));
-        }
-
-        return buffer.AsSpan(0, length);
+        Span<float> padded = buffer.AsSpan(0, length);
+        ConvBackwardSupport.Pad(input, shape, pads, mode, padded);
+        return padded;
     }
 }

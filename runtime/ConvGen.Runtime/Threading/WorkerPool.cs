@@ -34,18 +34,7 @@ internal static class WorkerPool
 
         s_kernel = kernel;
         s_call = call;
-        Release(parts);
-        ExceptionDispatchInfo? failure;
-        try
-        {
-            kernel.RunPart(call, 0, parts);
-        }
-        finally
-        {
-            failure = End();
-        }
-
-        failure?.Throw();
+        RunJob(parts);
         return true;
     }
 
@@ -58,11 +47,18 @@ internal static class WorkerPool
 
         s_backward = layer;
         s_backwardCall = call;
+        RunJob(parts);
+        return true;
+    }
+
+    /// <summary>Releases the workers on the job just set, runs part 0 here, joins them and rethrows a worker's exception.</summary>
+    private static void RunJob(int parts)
+    {
         Release(parts);
         ExceptionDispatchInfo? failure;
         try
         {
-            layer.BackwardPart(call, 0, parts);
+            RunPart(0);
         }
         finally
         {
@@ -70,7 +66,19 @@ internal static class WorkerPool
         }
 
         failure?.Throw();
-        return true;
+    }
+
+    /// <summary>Part <paramref name="part"/> of the current job, whichever kind it is.</summary>
+    private static void RunPart(int part)
+    {
+        if (s_kernel is { } kernel)
+        {
+            kernel.RunPart(s_call, part, s_parts);
+        }
+        else
+        {
+            s_backward!.BackwardPart(s_backwardCall, part, s_parts);
+        }
     }
 
     /// <summary>
@@ -214,14 +222,7 @@ internal static class WorkerPool
                 seen = Volatile.Read(ref _generation);
                 try
                 {
-                    if (s_kernel is { } kernel)
-                    {
-                        kernel.RunPart(s_call, _part, s_parts);
-                    }
-                    else
-                    {
-                        s_backward!.BackwardPart(s_backwardCall, _part, s_parts);
-                    }
+                    RunPart(_part);
                 }
                 catch (Exception e)
                 {
